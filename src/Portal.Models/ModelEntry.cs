@@ -1,0 +1,54 @@
+namespace Portal.Models;
+
+/// <summary>
+/// One converted model. Every model follows the same contract: input float32 [1,3,H,W] RGB in
+/// 0..1 with dynamic H and W, output [1,3,Scale*H,Scale*W] in 0..1.
+/// </summary>
+public sealed record ModelEntry
+{
+    /// <summary>Stable id, also the file name stem, e.g. <c>esrgan-slim-x2</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Network family: rdn, rrdn, srvgg-compact, rrdbnet.</summary>
+    public required string Family { get; init; }
+
+    public required ContentType ContentType { get; init; }
+
+    /// <summary>The quality level this model serves for its content type and scale; null when it is not offered.</summary>
+    public QualityLevel? QualityLevel { get; init; }
+
+    public required int Scale { get; init; }
+
+    /// <summary>
+    /// The range the original weights expect ("0..1" or "0..255"). Informational: the
+    /// conversion bakes it into the graph, so every ONNX file takes 0..1.
+    /// </summary>
+    public required string InputRange { get; init; }
+
+    public required long Parameters { get; init; }
+
+    /// <summary>Multiply-adds counted as two operations, per pixel of the input image.</summary>
+    public required long FlopsPerInputPixel { get; init; }
+
+    /// <summary>The ONNX file, relative to the manifest's folder (or the model cache for fetched models).</summary>
+    public required string File { get; init; }
+
+    /// <summary>SHA-256 (lower-case hex) of the ONNX file the importer produces; it is deterministic.</summary>
+    public required string Sha256 { get; init; }
+
+    public required long SizeBytes { get; init; }
+
+    /// <summary>True when the ONNX file is committed under models/; false when it is fetched and converted on first use.</summary>
+    public required bool Committed { get; init; }
+
+    public required ModelSource Source { get; init; }
+
+    /// <summary>SPDX licence id of the weights.</summary>
+    public required string Licence { get; init; }
+
+    /// <summary>The licence text, relative to the manifest's folder.</summary>
+    public required string LicenceFile { get; init; }
+
+    /// <summary>What a person should know before choosing it (e.g. GAN models can alter faces).</summary>
+    public string? Notes { get; init; }
+}

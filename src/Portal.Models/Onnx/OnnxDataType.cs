@@ -1,0 +1,11 @@
+namespace Portal.Models.Onnx;
+
+/// <summary>The ONNX TensorProto.DataType values this project writes.</summary>
+internal enum OnnxDataType
+{
+    Float = 1,
+    UInt8 = 2,
+    UInt16 = 4,
+    Int64 = 7,
+    Float16 = 10,
+}
