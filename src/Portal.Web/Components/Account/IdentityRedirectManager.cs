@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
-using Portal.Web.Data;
+using Portal.Core.Accounts;
 
 namespace Portal.Web.Components.Account;
 
@@ -50,6 +50,6 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
     public void RedirectToCurrentPageWithStatus(string message, HttpContext context)
         => RedirectToWithStatus(CurrentPath, message, context);
 
-    public void RedirectToInvalidUser(UserManager<ApplicationUser> userManager, HttpContext context)
+    public void RedirectToInvalidUser(UserManager<PortalUser> userManager, HttpContext context)
         => RedirectToWithStatus("Account/InvalidUser", $"Error: Unable to load user with ID '{userManager.GetUserId(context.User)}'.", context);
 }

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Portal.Core.Accounts;
+using Portal.Core.Data;
+using Portal.Web.Components;
+using Portal.Web.Features.Preferences;
+
+namespace Portal.Web.Extensions;
+
+/// <summary>Start-up work and the HTTP pipeline.</summary>
+public static partial class PortalPipelineExtensions
+{
+    /// <summary>Applies migrations (SQLite by default; SQL Server only when asked) and seeds the Admin role.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var database = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        if (options.MigrateAtStartup ?? options.Provider == DatabaseProvider.Sqlite)
+        {
+            await database.Database.MigrateAsync();
+            if (options.Provider == DatabaseProvider.Sqlite)
+            {
+                // Write-ahead logging lets the web app read while the worker writes.
+                await database.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+        }
+
+        await scope.ServiceProvider.GetRequiredService<AdminRoleSeeder>().SeedAsync();
+    }
+
+    public static WebApplication UsePortalPipeline(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseMigrationsEndPoint();
+        }
+        else
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        app.MapThemePreferenceEndpoint();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var address in app.Urls)
+            {
+                LogListening(app.Logger, address);
+            }
+        });
+        return app;
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upscale Portal is running at {Address}")]
+    private static partial void LogListening(ILogger logger, string address);
+}

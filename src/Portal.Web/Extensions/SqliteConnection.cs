@@ -1,0 +1,15 @@
+using Microsoft.Data.Sqlite;
+
+namespace Portal.Web.Extensions;
+
+/// <summary>Connection strings for the embedded SQLite database.</summary>
+public static class SqliteConnection
+{
+    /// <summary>A database file, with a busy timeout so concurrent writers wait instead of failing.</summary>
+    public static string For(string databaseFile) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databaseFile,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+}
