@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Portal.Models;
+using Portal.Models.Evaluation;
 
 namespace Portal.Cli;
 
@@ -170,12 +171,95 @@ internal static class ModelsCommand
 
     private static Command CreateEvaluate()
     {
-        var command = new Command("evaluate", "Measure every model on natural photographs and write the quality report.");
-        command.SetAction(_ =>
+        var images = new Option<string?>("--images") { Description = "Folder with photos/ and art/ test images (default: models/evaluation)." };
+        var scales = new Option<int[]>("--scale") { Description = "Scales to measure (repeatable; default 2, 3, 4, 8)." };
+        var fetch = new Option<bool>("--fetch") { Description = "Fetch and convert models that are not installed yet instead of skipping them." };
+        var compareRanges = new Option<bool>("--compare-ranges") { Description = "Also measure each RDN model fed the other input range (0..1 vs 0..255)." };
+        var output = new Option<string?>("--output") { Description = "The report to update (default: docs/MODELS.md next to the models folder)." };
+        var command = new Command("evaluate", "Measure every model on the test images (PSNR/SSIM on luma vs bicubic and lanczos3) and update the quality report.")
         {
-            Console.Error.WriteLine("'models evaluate' is not available yet.");
-            return 2;
+            Options = { images, scales, fetch, compareRanges, output },
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var store = OpenStore(parseResult);
+            var imagesDirectory = parseResult.GetValue(images) ?? Path.Combine(store.ModelsDirectory, "evaluation");
+            var wantedScales = parseResult.GetValue(scales) is { Length: > 0 } s ? s : [2, 3, 4, 8];
+            var sets = Directory.GetDirectories(imagesDirectory).Order(StringComparer.Ordinal)
+                .Select(folder => (Name: Path.GetFileName(folder), Files: Directory.GetFiles(folder, "*.png").Order(StringComparer.Ordinal).ToList()))
+                .Where(set => set.Files.Count > 0)
+                .ToList();
+            var evaluator = new ModelEvaluator(Console.WriteLine);
+            var variantsDirectory = Path.Combine(store.CacheDirectory, "range-variants");
+            var resultsBySet = new Dictionary<string, IReadOnlyList<EvaluationResult>>();
+            var namesBySet = new Dictionary<string, IReadOnlyList<string>>();
+            try
+            {
+                var models = new List<(ModelEntry Entry, string Name, string Path)>();
+                foreach (var entry in store.Manifest.Models.Where(m => wantedScales.Contains(m.Scale)))
+                {
+                    if (!store.IsInstalled(entry) && !parseResult.GetValue(fetch))
+                    {
+                        Console.WriteLine($"Skipping {entry.Id}: not installed (use --fetch).");
+                        continue;
+                    }
+                    models.Add((entry, entry.Id, await store.EnsureInstalledAsync(entry, cancellationToken)));
+                    if (parseResult.GetValue(compareRanges) && entry.Family == "rdn")
+                    {
+                        var variant = ModelDefinition.FromEntry(entry) with { SourceRange = entry.InputRange == "0..1" ? 255f : 1f, Committed = false };
+                        var imported = await ModelImporter.Create(null, store.CacheDirectory, Console.WriteLine)
+                            .ImportAsync([variant], _ => variantsDirectory, cancellationToken);
+                        models.Add((entry, $"{entry.Id} fed {variant.InputRange}", Path.Combine(variantsDirectory, imported[0].File)));
+                    }
+                }
+                foreach (var (setName, files) in sets)
+                {
+                    var loaded = files.Select(RgbImage.Load).ToList();
+                    namesBySet[setName] = files.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
+                    var results = new List<EvaluationResult>();
+                    foreach (var scale in wantedScales)
+                    {
+                        results.AddRange(evaluator.Evaluate(loaded, scale,
+                            models.Where(m => m.Entry.Scale == scale).Select(m => (m.Name, m.Path)).ToList(), cancellationToken));
+                    }
+                    resultsBySet[setName] = results;
+                }
+            }
+            catch (ModelImportException error)
+            {
+                Console.Error.WriteLine("Evaluation failed: " + error.Message);
+                return 1;
+            }
+
+            var report = QualityReport.Render(store.Manifest, namesBySet, resultsBySet);
+            var reportPath = parseResult.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(store.ModelsDirectory)!, "docs", "MODELS.md");
+            File.WriteAllText(reportPath, QualityReport.Merge(File.Exists(reportPath) ? File.ReadAllText(reportPath) : null, report));
+            Console.WriteLine(report);
+            Console.WriteLine($"Updated {reportPath}.");
+            return CheckLineup(store.Manifest, resultsBySet) ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>Every offered model must beat lanczos3 on its own content's images at its scale.</summary>
+    private static bool CheckLineup(ModelManifest manifest, Dictionary<string, IReadOnlyList<EvaluationResult>> resultsBySet)
+    {
+        var ok = true;
+        foreach (var entry in manifest.Offered())
+        {
+            var set = entry.ContentType == ContentType.Photo ? "photos" : "art";
+            if (!resultsBySet.TryGetValue(set, out var results))
+            {
+                continue;
+            }
+            var model = results.FirstOrDefault(r => r.Method == entry.Id && r.Scale == entry.Scale);
+            var lanczos = results.FirstOrDefault(r => r.Method == ModelEvaluator.Lanczos3 && r.Scale == entry.Scale);
+            if (model is not null && lanczos is not null && model.Psnr <= lanczos.Psnr && entry.QualityLevel != QualityLevel.Detail)
+            {
+                Console.Error.WriteLine($"Lineup problem: {entry.Id} is offered as {entry.ContentType} {entry.QualityLevel} x{entry.Scale} but does not beat lanczos3 ({model.Psnr:F2} <= {lanczos.Psnr:F2} dB).");
+                ok = false;
+            }
+        }
+        return ok;
     }
 }

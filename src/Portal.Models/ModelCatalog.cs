@@ -53,8 +53,28 @@ public static class ModelCatalog
             Id = "esrgan-legacy-gans-x4",
             Notes = "GAN-trained: adds texture such as hair and grain, but can invent creases and alter faces.",
         });
+        // Real-ESRGAN in waifu2x's ncnn files: the x2/x3 files run the x4 network, then a bicubic downscale.
+        foreach (var scale in new[] { 2, 3, 4 })
+        {
+            models.Add(Ncnn($"realesr-animevideov3-x{scale}", "srvgg-compact", $"real-esrgan/models/realesr-animevideov3-x{scale}.param", scale, committed: true));
+        }
+        models.Add(Ncnn("realesrgan-x4plus-anime-x4", "rrdbnet", "real-esrgan/models/realesrgan-x4plus-anime.param", 4, committed: false));
         return models;
     }
+
+    private static ModelDefinition Ncnn(string id, string family, string path, int scale, bool committed) =>
+        new()
+        {
+            Id = id,
+            Family = family,
+            ContentType = ContentType.Art,
+            Scale = scale,
+            SourceRange = 1f,
+            Source = Waifu2x with { Path = path },
+            Licence = "BSD-3-Clause",
+            LicenceFile = "licences/real-esrgan-BSD-3-Clause.txt",
+            Committed = committed,
+        };
 
     private static ModelDefinition Tfjs(string stem, string family, ModelSource package, string path, int scale, float sourceRange, bool committed) =>
         new()

@@ -339,57 +339,20 @@ internal static class TfjsLayersConverter
             }
         }
 
-        /// <summary>
-        /// Nearest upsample by s followed by a 'same' conv equals a conv at the low resolution
-        /// with s*s times the output channels, then depth-to-space (DCR). Exact, and it never
-        /// builds the large upsampled tensor.
-        /// </summary>
+        /// <summary>Nearest upsample then conv, run as a low-resolution conv plus depth-to-space.</summary>
         private string AddUpsampledConv(string name, Value source, int s, WeightTensor kernel, WeightTensor? bias)
         {
-            int kh = kernel.Shape[0], kw = kernel.Shape[1], cin = kernel.Shape[2], cout = kernel.Shape[3];
-            int ph = kh / 2, pw = kw / 2;
-            int loY = FloorDiv(-ph, s), hiY = FloorDiv(s - 1 + ph, s);
-            int loX = FloorDiv(-pw, s), hiX = FloorDiv(s - 1 + pw, s);
-            int lh = hiY - loY + 1, lw = hiX - loX + 1;
-            var w = kernel.ToFloats(); // [kh,kw,cin,cout]
-            var fused = new float[s * s * cout * cin * lh * lw]; // [(a*s+b)*cout+c, cin, lh, lw]
-            for (var a = 0; a < s; a++)
+            var onnxKernel = kernel.KerasKernelToOnnx();
+            int cout = onnxKernel.Shape[0], cin = onnxKernel.Shape[1], kh = onnxKernel.Shape[2], kw = onnxKernel.Shape[3];
+            var fused = UpsampledConvolution.Fuse(onnxKernel.ToFloats(), cout, cin, kh, kw, bias?.ToFloats(), s);
+            var inputs = new List<string> { source.Name, Graph.AddInitializer(OnnxTensor.FromFloats(name + "_kernel_lowres", fused.Dims, fused.Kernel)) };
+            if (fused.Bias is not null)
             {
-                for (var bx = 0; bx < s; bx++)
-                {
-                    for (var dy = -ph; dy <= ph; dy++)
-                    {
-                        var ly = FloorDiv(a + dy, s) - loY;
-                        for (var dx = -pw; dx <= pw; dx++)
-                        {
-                            var lx = FloorDiv(bx + dx, s) - loX;
-                            for (var i = 0; i < cin; i++)
-                            {
-                                for (var c = 0; c < cout; c++)
-                                {
-                                    var o = (a * s + bx) * cout + c;
-                                    fused[((o * cin + i) * lh + ly) * lw + lx] += w[(((dy + ph) * kw + dx + pw) * cin + i) * cout + c];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            var kernelName = Graph.AddInitializer(OnnxTensor.FromFloats(name + "_kernel_lowres", [s * s * cout, cin, lh, lw], fused));
-            var inputs = new List<string> { source.Name, kernelName };
-            if (bias is not null)
-            {
-                var b = bias.ToFloats();
-                var tiled = new float[s * s * cout];
-                for (var o = 0; o < tiled.Length; o++)
-                {
-                    tiled[o] = b[o % cout];
-                }
-                inputs.Add(Graph.AddInitializer(OnnxTensor.FromFloats(name + "_bias_lowres", [tiled.Length], tiled)));
+                inputs.Add(Graph.AddInitializer(OnnxTensor.FromFloats(name + "_bias_lowres", [fused.Bias.Length], fused.Bias)));
             }
             var conv = Graph.AddNode("Conv", name + "_lowres", inputs.ToArray(),
-                OnnxAttribute.Of("kernel_shape", new long[] { lh, lw }),
-                OnnxAttribute.Of("pads", new long[] { -loY, -loX, hiY, hiX }));
+                OnnxAttribute.Of("kernel_shape", new long[] { fused.Dims[2], fused.Dims[3] }),
+                OnnxAttribute.Of("pads", fused.Pads));
             return Graph.AddNode("DepthToSpace", name, [conv], OnnxAttribute.Of("blocksize", (long)s), OnnxAttribute.Of("mode", "DCR"));
         }
 
@@ -421,7 +384,6 @@ internal static class TfjsLayersConverter
                 ? scale
                 : throw new ModelImportException($"{modelName}: cannot read the scale of layer '{name}' ({className}).");
 
-        private static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
     }
 
     /// <summary>An ONNX value with its channel count and its pixel count relative to the input.</summary>
