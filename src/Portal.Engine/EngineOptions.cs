@@ -1,0 +1,37 @@
+using Portal.Engine.Imaging;
+
+namespace Portal.Engine;
+
+/// <summary>Engine settings; the host binds them from configuration (section "Engine").</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Folder with manifest.json and the .onnx files.</summary>
+    public string ModelsDirectory { get; init; } = "models";
+
+    /// <summary>Where models that are not committed are fetched and converted to on first use.</summary>
+    public string ModelCacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "upscale-portal-cache");
+
+    /// <summary>Try the CUDA execution provider first; fall back to the CPU when it cannot start.</summary>
+    public bool UseGpu { get; init; } = true;
+
+    /// <summary>CUDA device ordinal.</summary>
+    public int GpuDeviceId { get; init; }
+
+    /// <summary>Input tile side on the CPU. Measured: 128-192 keeps activations in cache; see docs/BENCHMARKS.md.</summary>
+    public int CpuTileSize { get; init; } = 192;
+
+    /// <summary>Input tile side on a GPU: bigger tiles amortise launch overhead.</summary>
+    public int GpuTileSize { get; init; } = 512;
+
+    /// <summary>ONNX Runtime intra-op threads on the CPU; 0 means one per core.</summary>
+    public int CpuThreads { get; init; }
+
+    /// <summary>Caps checked before decoding.</summary>
+    public ImageLimits Limits { get; init; } = ImageLimits.Default;
+
+    /// <summary>Default JPEG/WebP quality when a request does not set one.</summary>
+    public int DefaultQuality { get; init; } = 92;
+
+    /// <summary>Folder for the raw intermediate result; null puts it next to the output file.</summary>
+    public string? ScratchDirectory { get; init; }
+}

@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Engine.Imaging;
+using Portal.Engine.Inference;
+using Portal.Engine.Tiling;
+using Portal.Models;
+
+namespace Portal.Engine;
+
+/// <summary>
+/// The engine's entry point: image file in, upscaled image file out. Thread-safe; one instance per
+/// process so ONNX Runtime sessions are shared.
+/// </summary>
+public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>? logger = null) : IDisposable
+{
+    public static readonly IReadOnlyList<int> SupportedScales = [2, 3, 4, 8];
+
+    private readonly ILogger _logger = logger ?? NullLogger<ImageUpscaler>.Instance;
+    private readonly SessionCache _sessions = new(options, (ILogger?)logger ?? NullLogger.Instance);
+    private readonly ModelStore _store = new(
+        options.ModelsDirectory,
+        options.ModelCacheDirectory,
+        message => (logger ?? (ILogger)NullLogger.Instance).LogInformation("{Message}", message));
+    private readonly Lock _manifestLock = new();
+
+    public EngineOptions Options { get; } = options;
+
+    /// <summary>Why the GPU is not used, once it has been tried; null while unknown or when it works.</summary>
+    public string? GpuUnavailableReason => _sessions.GpuUnavailableReason;
+
+    public ModelManifest Manifest
+    {
+        get
+        {
+            lock (_manifestLock)
+            {
+                return _store.Manifest;
+            }
+        }
+    }
+
+    /// <summary>Checks the file and the request from the header alone: limits, model, output size.</summary>
+    /// <exception cref="UpscaleException">Anything a person should be told.</exception>
+    public UpscalePlan Plan(string inputPath, UpscaleRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = ImageInspector.ReadHeader(inputPath, Options.Limits);
+        var model = ResolveModel(request);
+        return PlanFor(header, model, request);
+    }
+
+    /// <summary>Upscales <paramref name="inputPath"/> into <paramref name="outputPath"/> (written atomically).</summary>
+    public Task<UpscaleResult> UpscaleAsync(
+        string inputPath,
+        string outputPath,
+        UpscaleRequest request,
+        IProgress<UpscaleProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // The work is CPU- or GPU-bound native code; keep it off the caller's thread.
+        return Task.Run(
+            async () =>
+            {
+                progress?.Report(new UpscaleProgress(UpscaleStage.Reading, 0, 0));
+                var plan = Plan(inputPath, request);
+                progress?.Report(new UpscaleProgress(UpscaleStage.LoadingModel, 0, 0));
+                await _store.EnsureInstalledAsync(plan.Model, cancellationToken).ConfigureAwait(false);
+                var model = LoadModel(plan.Model);
+                return Run(plan, model, model.Device, inputPath, outputPath, request, progress, cancellationToken);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>True when the model's ONNX file is present (committed, or already fetched and converted).</summary>
+    public bool IsInstalled(ModelEntry entry) => _store.IsInstalled(entry);
+
+    /// <summary>Loads the sessions for these models and runs each once at the tile shape in use.</summary>
+    public void WarmUp(IEnumerable<string> modelIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(modelIds);
+        foreach (var id in modelIds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var entry = Manifest.FindById(id) ?? throw UnknownModel(id);
+            if (!File.Exists(ModelPath(entry)))
+            {
+                _logger.LogInformation("Skipping warm-up of {Model}: not installed yet.", id);
+                continue;
+            }
+
+            var model = LoadModel(entry);
+            var side = TileSizeFor(model.Device, null) + (2 * ModelOverlaps.For(entry));
+            var started = Stopwatch.GetTimestamp();
+            model.WarmUp(side, side);
+            _logger.LogInformation("Warmed up {Model} at {Side}x{Side} in {Ms:0} ms.", id, side, side, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>The session for a manifest entry (cached per model and device).</summary>
+    public OnnxTileModel LoadModel(ModelEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var path = ModelPath(entry);
+        if (!File.Exists(path))
+        {
+            throw new UpscaleException(
+                UpscaleErrorCode.ModelNotInstalled,
+                $"The model '{entry.Id}' is not installed yet; it is fetched and converted on first use.");
+        }
+
+        return _sessions.Get(path, entry.Scale);
+    }
+
+    public string ModelPath(ModelEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return _store.PathOf(entry);
+    }
+
+    /// <summary>The model a request runs: by id, else the offered model for content, quality and the nearest native scale.</summary>
+    public ModelEntry ResolveModel(UpscaleRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!SupportedScales.Contains(request.Scale))
+        {
+            throw new UpscaleException(UpscaleErrorCode.InvalidRequest, $"Scale x{request.Scale} is not offered; choose x2, x3, x4 or x8.");
+        }
+
+        if (request.ModelId is { } id)
+        {
+            return Manifest.FindById(id) ?? throw UnknownModel(id);
+        }
+
+        var exact = Manifest.FindOffered(request.Content, request.Scale, request.Quality);
+        if (exact is not null)
+        {
+            return exact;
+        }
+
+        var candidates = Manifest.Models
+            .Where(m => m.ContentType == request.Content && m.QualityLevel == request.Quality)
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            throw new UpscaleException(
+                UpscaleErrorCode.InvalidRequest,
+                $"No {request.Quality.ToString().ToLowerInvariant()} model is offered for {request.Content.ToString().ToLowerInvariant()} images.");
+        }
+
+        // Prefer running a larger native scale and shrinking (the network supplies the detail) over
+        // enlarging a smaller one with a plain filter.
+        return candidates.Where(m => m.Scale >= request.Scale).OrderBy(m => m.Scale).FirstOrDefault()
+            ?? candidates.OrderByDescending(m => m.Scale).First();
+    }
+
+    internal UpscalePlan PlanFor(ImageHeader header, ModelEntry model, UpscaleRequest request)
+    {
+        var (w, h) = header.DisplaySize;
+        var outW = (long)w * request.Scale;
+        var outH = (long)h * request.Scale;
+        var format = ResolveFormat(request.Format, header.Format);
+        var maxSide = format switch
+        {
+            OutputFormat.WebP => 16_383,
+            OutputFormat.Jpeg => 65_535,
+            _ => 10_000_000,
+        };
+        var numbers = CultureInfo.InvariantCulture;
+        if (outW > maxSide || outH > maxSide)
+        {
+            throw new UpscaleException(
+                UpscaleErrorCode.OutputTooLarge,
+                string.Create(numbers, $"The result would be {outW:N0} x {outH:N0} pixels, but {format} images can be at most {maxSide:N0} pixels on a side; choose PNG or a smaller scale."));
+        }
+
+        var modelW = (long)w * model.Scale;
+        var modelH = (long)h * model.Scale;
+        var megapixels = Math.Max(outW * outH, modelW * modelH) / 1_000_000.0;
+        if (megapixels > Options.Limits.MaxOutputMegapixels)
+        {
+            throw new UpscaleException(
+                UpscaleErrorCode.OutputTooLarge,
+                string.Create(numbers, $"The result would be {outW:N0} x {outH:N0} pixels; the limit is {ImageInspector.FormatMegapixels(Options.Limits.MaxOutputMegapixels)} megapixels. Choose a smaller scale."));
+        }
+
+        return new UpscalePlan(header, model, request.Scale, (int)outW, (int)outH, format);
+    }
+
+    /// <summary>Runs a plan with a given model; the seam the tests use to plug in stand-in networks.</summary>
+    internal UpscaleResult Run(
+        UpscalePlan plan,
+        ITileModel model,
+        ExecutionDevice device,
+        string inputPath,
+        string outputPath,
+        UpscaleRequest request,
+        IProgress<UpscaleProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
+        var scratch = Path.Combine(
+            Options.ScratchDirectory ?? outputDirectory,
+            $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.raw");
+        try
+        {
+            using var source = ImageDecoder.Decode(inputPath, plan.Header, cancellationToken);
+            var tileSize = TileSizeFor(device, request.TileSize);
+            var overlap = request.Overlap ?? ModelOverlaps.For(plan.Model);
+            var tiles = TilePlanner.Plan(source.Width, source.Height, tileSize, overlap);
+
+            using (var raw = new FileStream(scratch, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                TiledRunner.Run(source, model, tiles, raw, progress, cancellationToken);
+            }
+
+            progress?.Report(new UpscaleProgress(UpscaleStage.Writing, tiles.Count, tiles.Count));
+            var quality = Math.Clamp(request.OutputQuality ?? Options.DefaultQuality, 1, 100);
+            ImageEncoder.Encode(
+                scratch,
+                source.Width * model.Scale,
+                source.Height * model.Scale,
+                source,
+                plan.OutputWidth,
+                plan.OutputHeight,
+                new EncodeOptions(plan.Format, quality, request.StripMetadata),
+                outputPath,
+                cancellationToken);
+
+            progress?.Report(new UpscaleProgress(UpscaleStage.Done, tiles.Count, tiles.Count));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            _logger.LogInformation(
+                "Upscaled {Input} with {Model} to {Width}x{Height} in {Seconds:0.0} s ({Tiles} tiles of {Tile} px, overlap {Overlap}, {Device}).",
+                Path.GetFileName(inputPath), plan.Model.Id, plan.OutputWidth, plan.OutputHeight, elapsed.TotalSeconds, tiles.Count, tileSize, overlap, device);
+            return new UpscaleResult(
+                outputPath, plan.OutputWidth, plan.OutputHeight, plan.Format, plan.Model.Id, plan.Model.Scale,
+                plan.RequestedScale, device, tiles.Count, tileSize, overlap, elapsed);
+        }
+        finally
+        {
+            ImageEncoder.TryDelete(scratch);
+        }
+    }
+
+    internal int TileSizeFor(ExecutionDevice device, int? requested) =>
+        Math.Max(16, requested ?? (device == ExecutionDevice.Cuda ? Options.GpuTileSize : Options.CpuTileSize));
+
+    internal static OutputFormat ResolveFormat(OutputFormat requested, ImageFormat input) => requested switch
+    {
+        OutputFormat.SameAsInput => input switch
+        {
+            ImageFormat.Jpeg => OutputFormat.Jpeg,
+            ImageFormat.WebP => OutputFormat.WebP,
+            _ => OutputFormat.Png,
+        },
+        _ => requested,
+    };
+
+    private static UpscaleException UnknownModel(string id) =>
+        new(UpscaleErrorCode.UnknownModel, $"There is no model called '{id}'.");
+
+    public void Dispose() => _sessions.Dispose();
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Portal.Engine.Inference;
+
+/// <summary>
+/// One ONNX Runtime session per (model file, device), created on first use and kept for the life
+/// of the process. Tries CUDA when asked and falls back to the CPU, logging the reason once.
+/// </summary>
+public sealed class SessionCache(EngineOptions options, ILogger logger) : IDisposable
+{
+    private readonly ConcurrentDictionary<(string Path, bool Gpu), Lazy<OnnxTileModel>> _sessions = new();
+    private string? _gpuUnavailableReason;
+
+    /// <summary>Why CUDA could not be used, once a GPU session has been tried and failed.</summary>
+    public string? GpuUnavailableReason => _gpuUnavailableReason;
+
+    public OnnxTileModel Get(string onnxPath, int scale)
+    {
+        var key = (Path.GetFullPath(onnxPath), options.UseGpu);
+        var lazy = _sessions.GetOrAdd(key, k => new Lazy<OnnxTileModel>(() => Create(k.Path, scale, k.Gpu)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _sessions.TryRemove(new KeyValuePair<(string, bool), Lazy<OnnxTileModel>>(key, lazy));
+            throw;
+        }
+    }
+
+    private OnnxTileModel Create(string path, int scale, bool tryGpu)
+    {
+        if (tryGpu)
+        {
+            var gpu = TryCreateGpu(path, scale);
+            if (gpu is not null)
+            {
+                return gpu;
+            }
+        }
+
+        using var cpuOptions = CreateCpuOptions(options);
+        var session = new InferenceSession(path, cpuOptions);
+        logger.LogInformation("Loaded model {Model} on the CPU with {Threads} threads.", Path.GetFileName(path), cpuOptions.IntraOpNumThreads);
+        return new OnnxTileModel(session, scale, ExecutionDevice.Cpu);
+    }
+
+    private OnnxTileModel? TryCreateGpu(string path, int scale)
+    {
+        // GetAvailableProviders() lists CUDA whenever the package ships it, even with no GPU or no
+        // CUDA libraries, so the only honest test is to try: appending the provider throws when
+        // libcublasLt/libcudnn are missing, and session creation throws when no device is usable.
+        var gpuOptions = new SessionOptions();
+        try
+        {
+            gpuOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+            gpuOptions.AppendExecutionProvider_CUDA(options.GpuDeviceId);
+            var session = new InferenceSession(path, gpuOptions);
+            logger.LogInformation("Loaded model {Model} on CUDA device {Device}.", Path.GetFileName(path), options.GpuDeviceId);
+            return new OnnxTileModel(session, scale, ExecutionDevice.Cuda);
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            if (Interlocked.CompareExchange(ref _gpuUnavailableReason, FirstLine(e.Message), null) is null)
+            {
+                logger.LogWarning("CUDA is not usable, running on the CPU instead: {Reason}", _gpuUnavailableReason);
+            }
+
+            return null;
+        }
+        finally
+        {
+            gpuOptions.Dispose();
+        }
+    }
+
+    /// <summary>Settings measured on the 2-core bench machine; see docs/BENCHMARKS.md.</summary>
+    internal static SessionOptions CreateCpuOptions(EngineOptions engineOptions)
+    {
+        var o = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = engineOptions.CpuThreads > 0 ? engineOptions.CpuThreads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+            EnableCpuMemArena = true,
+            EnableMemoryPattern = true,
+        };
+        return o;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+
+    public void Dispose()
+    {
+        foreach (var lazy in _sessions.Values)
+        {
+            if (lazy.IsValueCreated)
+            {
+                lazy.Value.Dispose();
+            }
+        }
+
+        _sessions.Clear();
+    }
+}

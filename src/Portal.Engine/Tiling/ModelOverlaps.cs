@@ -1,0 +1,33 @@
+using Portal.Models;
+
+namespace Portal.Engine.Tiling;
+
+/// <summary>
+/// Context pixels each tile needs so that a tiled run stays within 50 dB PSNR of an untiled one.
+/// Measured per model by OverlapMeasurement in the engine tests (see docs/BENCHMARKS.md); the
+/// theoretical receptive field of the deep networks is far larger than what matters in practice.
+/// </summary>
+public static class ModelOverlaps
+{
+    // PSNR of tiled (40 px tiles) against untiled on a fur texture, by overlap:
+    //   esrgan-medium-x4 (rdn):      0: 40.1, 2: 49.7, 4: 55.0, 6: 60.0, 8: 67.8 dB
+    //   esrgan-legacy-gans-x4 (rrdn): 0: 34.9, 4: 47.7, 8: 56.1, 12: 64.1 dB
+    //   realesr-animevideov3 (srvgg): 0: 42.7, 4: 52.6, 8: 60.3 dB
+    // Each value below leaves about 10 dB of margin over the 50 dB bar.
+    private static readonly Dictionary<string, int> ByFamily = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["rdn"] = 8,
+        ["rrdn"] = 16,
+        ["srvgg-compact"] = 8,
+        ["rrdbnet"] = 24,
+    };
+
+    /// <summary>Used for an unknown family: generous, costs speed not quality.</summary>
+    public const int Fallback = 32;
+
+    public static int For(ModelEntry model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ByFamily.GetValueOrDefault(model.Family, Fallback);
+    }
+}

@@ -1,0 +1,27 @@
+using Portal.Engine.Imaging;
+using Portal.Models;
+
+namespace Portal.Engine;
+
+/// <summary>What an upscale will do, worked out from the header alone (no decoding): lets a caller quote and validate first.</summary>
+/// <param name="Model">The network that will run.</param>
+/// <param name="RequestedScale">The scale asked for.</param>
+/// <param name="OutputWidth">Final width (after EXIF orientation and any resample).</param>
+/// <param name="OutputHeight">Final height.</param>
+/// <param name="Format">The concrete output format.</param>
+public sealed record UpscalePlan(
+    ImageHeader Header,
+    ModelEntry Model,
+    int RequestedScale,
+    int OutputWidth,
+    int OutputHeight,
+    OutputFormat Format)
+{
+    /// <summary>True when the model's native scale differs from the one asked for and the result is resampled.</summary>
+    public bool Resampled => Model.Scale != RequestedScale;
+
+    /// <summary>One sentence for logs and the CLI, e.g. "x8 reached by running esrgan-thick-x4 (x4) and resampling x2 with Lanczos3".</summary>
+    public string Describe() => Resampled
+        ? $"x{RequestedScale} is not native to any offered model: running {Model.Id} (x{Model.Scale}) and resampling by {RequestedScale / (double)Model.Scale:0.###} with Lanczos3."
+        : $"Running {Model.Id} (native x{Model.Scale}).";
+}

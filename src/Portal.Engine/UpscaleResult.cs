@@ -1,0 +1,22 @@
+using Portal.Engine.Imaging;
+using Portal.Engine.Inference;
+
+namespace Portal.Engine;
+
+/// <summary>What was written.</summary>
+public sealed record UpscaleResult(
+    string OutputPath,
+    int Width,
+    int Height,
+    OutputFormat Format,
+    string ModelId,
+    int ModelScale,
+    int RequestedScale,
+    ExecutionDevice Device,
+    int Tiles,
+    int TileSize,
+    int Overlap,
+    TimeSpan Elapsed)
+{
+    public bool Resampled => ModelScale != RequestedScale;
+}
