@@ -13,7 +13,8 @@ public sealed class BillingOptions : IValidatableObject
     public List<PricingTier> Tiers { get; set; } = [];
 
     /// <summary>The tier every new account starts on: the one that costs nothing.</summary>
-    public PricingTier FreeTier => Tiers.First(t => t.MonthlyPriceCents == 0);
+    /// <remarks>A method, not a property: the configuration binder reads every property getter.</remarks>
+    public PricingTier GetFreeTier() => Tiers.First(t => t.MonthlyPriceCents == 0);
 
     public PricingTier? FindTier(string id) => Tiers.FirstOrDefault(t => t.Id == id);
 

@@ -36,7 +36,7 @@ public static class PortalServiceExtensions
         builder.Services.AddMudServices();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelFolder>();
-        builder.Services.AddScoped<ThemePreferences>();
+        builder.Services.AddScoped<IThemePreferenceStore, ThemePreferences>();
         builder.Services.AddAccountFormRateLimit();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database")
@@ -107,21 +107,24 @@ public static class PortalServiceExtensions
             .AddIdentityCookies();
         services.AddAuthorization();
 
-        var security = builder.Configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((options, security) =>
+        {
+            options.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedLogins;
+            options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.Value.LockoutMinutes);
+        });
         services.AddIdentityCore<PortalUser>(options =>
             {
                 options.SignIn.RequireConfirmedAccount = true;
                 options.User.RequireUniqueEmail = true;
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = security.MaxFailedLogins;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.LockoutMinutes);
                 options.Password.RequiredLength = 8;
                 options.Stores.SchemaVersion = IdentitySchema.Version;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<PortalIdentityErrorDescriber>();
 
         // Check the security stamp on every request: a deleted or locked-out account's cookie stops working at once.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);

@@ -31,8 +31,8 @@ public sealed class ModelFolder
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                // Models fetched on first use are listed but not expected on disk.
-                if (element.TryGetProperty("shipped", out var shipped) && shipped.ValueKind == JsonValueKind.False)
+                // Models fetched and converted on first use are listed with "committed": false and are not expected on disk.
+                if (element.TryGetProperty("committed", out var committed) && committed.ValueKind == JsonValueKind.False)
                 {
                     return;
                 }

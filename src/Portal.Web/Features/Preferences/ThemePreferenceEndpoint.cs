@@ -8,7 +8,7 @@ public static class ThemePreferenceEndpoint
     public static IEndpointConventionBuilder MapThemePreferenceEndpoint(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/preferences/theme", async (
             HttpContext context,
-            [FromServices] ThemePreferences preferences,
+            [FromServices] IThemePreferenceStore preferences,
             [FromForm] bool dark,
             [FromForm] string? returnUrl) =>
         {

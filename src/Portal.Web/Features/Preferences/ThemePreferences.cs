@@ -8,7 +8,7 @@ namespace Portal.Web.Features.Preferences;
 /// Light or dark: kept in a cookie for this browser and on the account, so it follows a person to any device
 /// (the log-in page copies the account's choice into the cookie).
 /// </summary>
-public sealed class ThemePreferences(UserManager<PortalUser> users)
+public sealed class ThemePreferences(UserManager<PortalUser> users) : IThemePreferenceStore
 {
     public const string CookieName = "portal-theme";
 
