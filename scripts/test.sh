@@ -22,7 +22,9 @@ if ! dotnet build Portal.sln -nologo -clp:ErrorsOnly; then
 fi
 
 log=$(mktemp)
-dotnet test Portal.sln --no-build -nologo "$@" 2>&1 | tee "$log"
+# One test assembly at a time (-m:1): the browser tests time a live server, so they should not share
+# two cores with the engine's inference tests.
+dotnet test Portal.sln --no-build -nologo -m:1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 40, Skipped: 0, Total: 40").
