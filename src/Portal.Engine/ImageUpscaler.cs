@@ -75,6 +75,10 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             cancellationToken);
     }
 
+    /// <summary>Fetches and converts a model that is not committed, once; returns its path.</summary>
+    public Task<string> EnsureInstalledAsync(ModelEntry entry, CancellationToken cancellationToken = default) =>
+        _store.EnsureInstalledAsync(entry, cancellationToken);
+
     /// <summary>True when the model's ONNX file is present (committed, or already fetched and converted).</summary>
     public bool IsInstalled(ModelEntry entry) => _store.IsInstalled(entry);
 

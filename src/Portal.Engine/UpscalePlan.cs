@@ -1,3 +1,4 @@
+using System.Globalization;
 using Portal.Engine.Imaging;
 using Portal.Models;
 
@@ -20,8 +21,8 @@ public sealed record UpscalePlan(
     /// <summary>True when the model's native scale differs from the one asked for and the result is resampled.</summary>
     public bool Resampled => Model.Scale != RequestedScale;
 
-    /// <summary>One sentence for logs and the CLI, e.g. "x8 reached by running esrgan-thick-x4 (x4) and resampling x2 with Lanczos3".</summary>
+    /// <summary>One sentence for logs and the CLI, saying whether the scale is native or reached by resampling.</summary>
     public string Describe() => Resampled
-        ? $"x{RequestedScale} is not native to any offered model: running {Model.Id} (x{Model.Scale}) and resampling by {RequestedScale / (double)Model.Scale:0.###} with Lanczos3."
+        ? string.Create(CultureInfo.InvariantCulture, $"x{RequestedScale} is not a native scale of {Model.Id}: running it at x{Model.Scale}, then resampling by {RequestedScale / (double)Model.Scale:0.###} with Lanczos3.")
         : $"Running {Model.Id} (native x{Model.Scale}).";
 }

@@ -54,9 +54,14 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
         // CUDA libraries, so the only honest test is to try: appending the provider throws when
         // libcublasLt/libcudnn are missing, and session creation throws when no device is usable.
         var gpuOptions = new SessionOptions();
+        var env = OrtEnv.Instance();
+        var previousLevel = env.EnvLogLevel;
         try
         {
+            // ORT prints its own red error line for a missing CUDA library; the reason is logged below instead.
+            env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             gpuOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+            gpuOptions.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             gpuOptions.AppendExecutionProvider_CUDA(options.GpuDeviceId);
             var session = new InferenceSession(path, gpuOptions);
             logger.LogInformation("Loaded model {Model} on CUDA device {Device}.", Path.GetFileName(path), options.GpuDeviceId);
@@ -64,7 +69,13 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {
-            if (Interlocked.CompareExchange(ref _gpuUnavailableReason, FirstLine(e.Message), null) is null)
+            var reason = FirstLine(e.Message);
+            if (reason.Contains("Failed to load shared library", StringComparison.Ordinal))
+            {
+                reason += " (ONNX Runtime 1.31 needs the CUDA 13 and cuDNN 9 libraries, e.g. libcublasLt.so.13, and a visible GPU)";
+            }
+
+            if (Interlocked.CompareExchange(ref _gpuUnavailableReason, reason, null) is null)
             {
                 logger.LogWarning("CUDA is not usable, running on the CPU instead: {Reason}", _gpuUnavailableReason);
             }
@@ -73,6 +84,7 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
         }
         finally
         {
+            env.EnvLogLevel = previousLevel;
             gpuOptions.Dispose();
         }
     }
