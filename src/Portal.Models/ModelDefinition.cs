@@ -14,6 +14,8 @@ public sealed record ModelDefinition
 
     public QualityLevel? QualityLevel { get; init; }
 
+    public IReadOnlyList<ModelOffer> AlsoOffered { get; init; } = [];
+
     public required int Scale { get; init; }
 
     /// <summary>The value of white the weights expect: 1 or 255.</summary>
@@ -41,6 +43,7 @@ public sealed record ModelDefinition
         Family = entry.Family,
         ContentType = entry.ContentType,
         QualityLevel = entry.QualityLevel,
+        AlsoOffered = entry.AlsoOffered,
         Scale = entry.Scale,
         SourceRange = entry.InputRange == "0..255" ? 255f : 1f,
         Source = entry.Source,

@@ -14,8 +14,22 @@ public sealed record ModelEntry
 
     public required ContentType ContentType { get; init; }
 
-    /// <summary>The quality level this model serves for its content type and scale; null when it is not offered.</summary>
+    /// <summary>The quality level this model serves for its content type and scale; null when it is not offered for it.</summary>
     public QualityLevel? QualityLevel { get; init; }
+
+    /// <summary>
+    /// Other content types the measurements also put this model in the lineup for (e.g. a photo
+    /// model that is the best measured model on art at its scale).
+    /// </summary>
+    public IReadOnlyList<ModelOffer> AlsoOffered { get; init; } = [];
+
+    /// <summary>Every place in the lineup this model holds.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<ModelOffer> Offers =>
+        (QualityLevel is { } level ? [new ModelOffer(ContentType, level)] : Array.Empty<ModelOffer>()).Concat(AlsoOffered);
+
+    public bool IsOffered(ContentType contentType, QualityLevel qualityLevel) =>
+        Offers.Any(offer => offer.ContentType == contentType && offer.QualityLevel == qualityLevel);
 
     public required int Scale { get; init; }
 

@@ -90,6 +90,7 @@ public sealed class ModelImporter(Func<ModelSource, CancellationToken, Task<stri
         Family = definition.Family,
         ContentType = definition.ContentType,
         QualityLevel = definition.QualityLevel,
+        AlsoOffered = definition.AlsoOffered,
         Scale = definition.Scale,
         InputRange = definition.InputRange,
         Parameters = converted.Parameters,

@@ -42,10 +42,10 @@ public sealed record ModelManifest
 
     /// <summary>The model offered for a content type, scale and quality level, or null if none is.</summary>
     public ModelEntry? FindOffered(ContentType contentType, int scale, QualityLevel qualityLevel) =>
-        Models.FirstOrDefault(model => model.ContentType == contentType && model.Scale == scale && model.QualityLevel == qualityLevel);
+        Models.FirstOrDefault(model => model.Scale == scale && model.IsOffered(contentType, qualityLevel));
 
-    /// <summary>Every offered model, in lineup order.</summary>
-    public IEnumerable<ModelEntry> Offered() =>
-        Models.Where(model => model.QualityLevel is not null)
-            .OrderBy(model => model.ContentType).ThenBy(model => model.Scale).ThenBy(model => model.QualityLevel);
+    /// <summary>The lineup: every (content type, scale, quality level) that is offered and the model serving it.</summary>
+    public IEnumerable<(ModelOffer Offer, ModelEntry Model)> Offered() =>
+        Models.SelectMany(model => model.Offers.Select(offer => (Offer: offer, Model: model)))
+            .OrderBy(pair => pair.Offer.ContentType).ThenBy(pair => pair.Model.Scale).ThenBy(pair => pair.Offer.QualityLevel);
 }

@@ -92,16 +92,29 @@ public sealed class ModelStore(string modelsDirectory, string cacheDirectory, Ac
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>The repository's models/ and .cache/ folders, found by walking up to Portal.sln.</summary>
+    /// <summary>
+    /// PORTAL_MODEL_CACHE if set, else the user's cache folder: shared by every clone on the
+    /// machine, so the 300 MB of npm tarballs are downloaded once, not once per checkout.
+    /// </summary>
+    public static string DefaultCacheDirectory() =>
+        Environment.GetEnvironmentVariable("PORTAL_MODEL_CACHE") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(
+                Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+                    ? xdg
+                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
+                "upscale-portal");
+
+    /// <summary>The repository's models/ folder (found by walking up to Portal.sln) and the default cache.</summary>
     public static ModelStore ForRepository(string startDirectory, Action<string>? log = null)
     {
         for (var directory = new DirectoryInfo(startDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
             {
-                return new ModelStore(Path.Combine(directory.FullName, "models"), Path.Combine(directory.FullName, ".cache"), log);
+                return new ModelStore(Path.Combine(directory.FullName, "models"), DefaultCacheDirectory(), log);
             }
         }
-        return new ModelStore(Path.Combine(startDirectory, "models"), Path.Combine(startDirectory, ".cache"), log);
+        return new ModelStore(Path.Combine(startDirectory, "models"), DefaultCacheDirectory(), log);
     }
 }

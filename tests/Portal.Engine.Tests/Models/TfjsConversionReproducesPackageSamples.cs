@@ -1,6 +1,7 @@
 using NetVips;
 using Portal.Models;
 using Portal.Models.Evaluation;
+using Xunit.Abstractions;
 
 namespace Portal.Engine.Tests.Models;
 
@@ -8,7 +9,7 @@ namespace Portal.Engine.Tests.Models;
 /// Each converted TF.js model, fed the package's own range, reproduces the package's sample
 /// output of assets/fixture.png within one grey level (the original runtime's rounding).
 /// </summary>
-public sealed class TfjsConversionReproducesPackageSamples
+public sealed class TfjsConversionReproducesPackageSamples(ITestOutputHelper output)
 {
     public static TheoryData<string, string, float> Samples => new()
     {
@@ -54,6 +55,7 @@ public sealed class TfjsConversionReproducesPackageSamples
             maxDifference = Math.Max(maxDifference, difference);
             offByMoreThanOne += difference > 1 ? 1 : 0;
         }
+        output.WriteLine($"{modelId}: max difference {maxDifference}, {offByMoreThanOne} values off by more than 1, {expected.Length} compared");
         Assert.True(maxDifference <= 1, $"{modelId}: max difference {maxDifference}, {offByMoreThanOne} of {expected.Length} channel values off by more than 1.");
     }
 }
