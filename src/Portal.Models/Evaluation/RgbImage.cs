@@ -70,5 +70,5 @@ public sealed class RgbImage(int width, int height, float[] planes)
         image.WriteToFile(path);
     }
 
-    public static byte ToByte(float value) => (byte)Math.Clamp(MathF.Round(value * 255f), 0f, 255f);
+    public static byte ToByte(float value) => (byte)Math.Clamp(MathF.Round(value * 255f, MidpointRounding.AwayFromZero), 0f, 255f);
 }
