@@ -146,7 +146,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         }
 
         var candidates = Manifest.Models
-            .Where(m => m.ContentType == request.Content && m.QualityLevel == request.Quality)
+            .Where(m => m.IsOffered(request.Content, request.Quality))
             .ToList();
         if (candidates.Count == 0)
         {

@@ -31,11 +31,14 @@ internal static class TiledRunner
         var total = plan.Count;
         progress?.Report(new UpscaleProgress(UpscaleStage.Upscaling, 0, total));
 
+        // One band buffer for the whole image: a fresh one per row would be tens of MB of large-object
+        // garbage per band, which the GC lets pile up (measured: 1.4 GB peak for 16384 x 16384 out).
+        var maxBandRows = plan.Rows.Max(r => r[0].Core.Height) * s;
+        var band8 = source.Is16Bit ? null : new byte[maxBandRows * outRowSamples];
+        var band16 = source.Is16Bit ? new ushort[maxBandRows * outRowSamples] : null;
         foreach (var row in plan.Rows)
         {
-            var bandRows = row[0].Core.Height * s;
-            var band8 = source.Is16Bit ? null : new byte[bandRows * outRowSamples];
-            var band16 = source.Is16Bit ? new ushort[bandRows * outRowSamples] : null;
+            var bandSamples = row[0].Core.Height * s * outRowSamples;
             foreach (var tile in row)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -56,11 +59,11 @@ internal static class TiledRunner
 
             if (band8 is not null)
             {
-                output.Write(band8);
+                output.Write(band8.AsSpan(0, bandSamples));
             }
             else
             {
-                output.Write(MemoryMarshal.AsBytes(band16.AsSpan()));
+                output.Write(MemoryMarshal.AsBytes(band16.AsSpan(0, bandSamples)));
             }
         }
 
