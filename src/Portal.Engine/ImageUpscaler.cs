@@ -209,7 +209,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         var scratch = Path.Combine(
             Options.ScratchDirectory ?? outputDirectory,
-            $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.raw");
+            $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.intermediate.png");
         try
         {
             using var source = ImageDecoder.Decode(inputPath, plan.Header, cancellationToken);
@@ -217,9 +217,11 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             var overlap = request.Overlap ?? ModelOverlaps.For(plan.Model);
             var tiles = TilePlanner.Plan(source.Width, source.Height, tileSize, overlap);
 
-            using (var raw = new FileStream(scratch, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var file = new FileStream(scratch, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var png = new PngStreamWriter(file, source.Width * model.Scale, source.Height * model.Scale, source.Is16Bit))
             {
-                TiledRunner.Run(source, model, tiles, raw, progress, cancellationToken);
+                TiledRunner.Run(source, model, tiles, png, progress, cancellationToken);
+                png.Finish();
             }
 
             progress?.Report(new UpscaleProgress(UpscaleStage.Writing, tiles.Count, tiles.Count));

@@ -25,13 +25,16 @@ internal static class ImageEncoder
         var temp = outputPath + ".part";
         try
         {
-            var image = Track(owned, Image.Rawload(
-                rawPath,
-                rawWidth,
-                rawHeight,
-                3,
-                format: source.Is16Bit ? Enums.BandFormat.Ushort : Enums.BandFormat.Uchar,
-                interpretation: source.Is16Bit ? Enums.Interpretation.Rgb16 : Enums.Interpretation.Srgb));
+            // A custom source, unlike a file source, is never memory-mapped: libvips streams the
+            // intermediate PNG in strips, so resident memory does not grow with the output size.
+            using var stream = new FileStream(rawPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            using var streamSource = new SourceCustom();
+            streamSource.OnRead += (buffer, length) => stream.Read(buffer, 0, length);
+            var image = Track(owned, Image.PngloadSource(streamSource, access: Enums.Access.Sequential, failOn: Enums.FailOn.Error));
+            if (image.Width != rawWidth || image.Height != rawHeight)
+            {
+                throw new InvalidOperationException("The intermediate result has the wrong size.");
+            }
 
             if (rawWidth != outWidth || rawHeight != outHeight)
             {

@@ -13,9 +13,6 @@ internal static class VipsRuntime
         // Loaders not hardened against hostile files (ImageMagick, matload, ...) are refused outright.
         NetVips.NetVips.BlockUntrusted = true;
 
-        // rawload counts as untrusted, but it only ever reads the intermediate file this engine wrote.
-        NetVips.Operation.Block("VipsForeignLoadRaw", false);
-
         // The operation cache keeps decoded images alive between jobs; every job here is a new file,
         // so caching only raises peak memory.
         NetVips.Cache.Max = 0;

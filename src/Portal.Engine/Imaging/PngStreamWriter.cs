@@ -1,0 +1,222 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Portal.Engine.Imaging;
+
+/// <summary>
+/// Writes interleaved RGB samples, in any chunking, as a PNG (filter "none", fastest deflate) whose
+/// IDAT chunks go straight to disk. The engine's intermediate result: libvips reads it back through
+/// a custom source in strips, so neither writing nor encoding holds the whole output in memory
+/// (a raw file read with rawload is memory-mapped and showed as resident memory the size of the
+/// output: 1.1 GB for 16384 x 16384).
+/// </summary>
+internal sealed class PngStreamWriter : Stream
+{
+    private const int ChunkBytes = 1 << 18;
+    private static readonly uint[] CrcTable = MakeCrcTable();
+
+    private readonly Stream _file;
+    private readonly bool _sixteenBit;
+    private readonly long _rowBytes;
+    private readonly IdatStream _idat;
+    private readonly ZLibStream _deflate;
+    private readonly byte[] _swap = new byte[1 << 16];
+    private long _rowPosition;
+    private bool _finished;
+
+    public PngStreamWriter(Stream file, int width, int height, bool sixteenBit)
+    {
+        _file = file;
+        _sixteenBit = sixteenBit;
+        _rowBytes = (long)width * 3 * (sixteenBit ? 2 : 1);
+        file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        Span<byte> ihdr = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], height);
+        ihdr[8] = (byte)(sixteenBit ? 16 : 8);
+        ihdr[9] = 2; // truecolour RGB
+        WriteChunk(file, "IHDR"u8, ihdr);
+        _idat = new IdatStream(file);
+        _deflate = new ZLibStream(_idat, CompressionLevel.Fastest, leaveOpen: true);
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Samples as the engine holds them: bytes, or native-endian 16-bit values.</summary>
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            if (_rowPosition == 0)
+            {
+                _deflate.WriteByte(0); // filter type "none"
+            }
+
+            var take = (int)Math.Min(buffer.Length, _rowBytes - _rowPosition);
+            WriteSamples(buffer[..take]);
+            buffer = buffer[take..];
+            _rowPosition = (_rowPosition + take) % _rowBytes;
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    /// <summary>Ends the deflate stream and writes IEND. Must be called once all rows are written.</summary>
+    public void Finish()
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        _deflate.Dispose();
+        _idat.Flush();
+        WriteChunk(_file, "IEND"u8, []);
+        _file.Flush();
+    }
+
+    public override void Flush() => _deflate.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _deflate.Dispose();
+            _idat.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void WriteSamples(ReadOnlySpan<byte> samples)
+    {
+        if (!_sixteenBit || !BitConverter.IsLittleEndian)
+        {
+            _deflate.Write(samples);
+            return;
+        }
+
+        // PNG stores 16-bit samples big-endian. Rows hold whole samples, and writes never split one.
+        while (!samples.IsEmpty)
+        {
+            var take = Math.Min(samples.Length, _swap.Length);
+            var swapped = _swap.AsSpan(0, take);
+            BinaryPrimitives.ReverseEndianness(
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(samples[..take]),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(swapped));
+            _deflate.Write(swapped);
+            samples = samples[take..];
+        }
+    }
+
+    private static void WriteChunk(Stream file, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    {
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
+        file.Write(word);
+        file.Write(type);
+        file.Write(data);
+        var crc = Crc(Crc(0xFFFFFFFFu, type), data) ^ 0xFFFFFFFFu;
+        BinaryPrimitives.WriteUInt32BigEndian(word, crc);
+        file.Write(word);
+    }
+
+    private static uint Crc(uint crc, ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data)
+        {
+            crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+
+        return crc;
+    }
+
+    private static uint[] MakeCrcTable()
+    {
+        var table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            var c = n;
+            for (var k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+
+            table[n] = c;
+        }
+
+        return table;
+    }
+
+    /// <summary>Collects deflate output and emits it as IDAT chunks of up to 256 KB.</summary>
+    private sealed class IdatStream(Stream file) : Stream
+    {
+        private readonly byte[] _buffer = new byte[ChunkBytes];
+        private int _used;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            while (!buffer.IsEmpty)
+            {
+                var take = Math.Min(buffer.Length, _buffer.Length - _used);
+                buffer[..take].CopyTo(_buffer.AsSpan(_used));
+                _used += take;
+                buffer = buffer[take..];
+                if (_used == _buffer.Length)
+                {
+                    Flush();
+                }
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+            if (_used > 0)
+            {
+                WriteChunk(file, "IDAT"u8, _buffer.AsSpan(0, _used));
+                _used = 0;
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
