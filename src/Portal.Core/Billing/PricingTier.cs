@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Portal.Models;
 
 namespace Portal.Core.Billing;
 

@@ -2,11 +2,14 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Accounts;
+using Portal.Core.Billing;
+using Portal.Core.Jobs;
+using Portal.Core.Uploads;
 
 namespace Portal.Core.Data;
 
 /// <summary>
-/// The one database of the portal: accounts, jobs, credits and the Data Protection key ring.
+/// The one database of the portal: accounts, images, jobs, credits and the Data Protection key ring.
 /// The same model serves SQLite and SQL Server; each provider has its own migrations assembly.
 /// </summary>
 public class PortalDbContext(DbContextOptions<PortalDbContext> options)
@@ -14,8 +17,73 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<StoredImage> Images => Set<StoredImage>();
+
+    public DbSet<UpscaleJob> Jobs => Set<UpscaleJob>();
+
+    public DbSet<CreditAccount> CreditAccounts => Set<CreditAccount>();
+
+    public DbSet<CreditEntry> CreditEntries => Set<CreditEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        // Enums are stored by name: readable in the database and safe when members are added.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+
+        builder.Entity<StoredImage>(image =>
+        {
+            image.HasKey(i => i.Id);
+            image.Property(i => i.UserId).HasMaxLength(450);
+            image.Property(i => i.FileName).HasMaxLength(260);
+            image.Property(i => i.StorageKey).HasMaxLength(300);
+            image.HasIndex(i => new { i.UserId, i.CreatedAt });
+            image.HasOne<PortalUser>().WithMany().HasForeignKey(i => i.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<UpscaleJob>(job =>
+        {
+            job.HasKey(j => j.Id);
+            job.Property(j => j.UserId).HasMaxLength(450);
+            job.Property(j => j.ModelId).HasMaxLength(100);
+            job.Property(j => j.LeaseOwner).HasMaxLength(100);
+            job.Property(j => j.Error).HasMaxLength(1000);
+            job.Property(j => j.ResultKey).HasMaxLength(300);
+            job.Property(j => j.ThumbnailKey).HasMaxLength(300);
+            // The worker's claim query: queued (or lease-expired) jobs by priority, then age.
+            job.HasIndex(j => new { j.Status, j.Priority, j.CreatedAt });
+            job.HasIndex(j => new { j.UserId, j.CreatedAt });
+            job.HasIndex(j => j.BatchId);
+            job.HasIndex(j => j.ExpiresAt);
+            job.HasOne<StoredImage>().WithMany().HasForeignKey(j => j.ImageId).OnDelete(DeleteBehavior.Cascade);
+            // No second cascade path from users on SQL Server: jobs go with their image, images with their user.
+            job.HasOne<PortalUser>().WithMany().HasForeignKey(j => j.UserId).OnDelete(DeleteBehavior.NoAction);
+        });
+
+        builder.Entity<CreditAccount>(account =>
+        {
+            account.HasKey(a => a.UserId);
+            account.Property(a => a.UserId).HasMaxLength(450);
+            account.Property(a => a.TierId).HasMaxLength(64);
+            account.Ignore(a => a.Total);
+            account.HasOne<PortalUser>().WithOne().HasForeignKey<CreditAccount>(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<CreditEntry>(entry =>
+        {
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.UserId).HasMaxLength(450);
+            entry.Property(e => e.Reference).HasMaxLength(200);
+            entry.Property(e => e.Note).HasMaxLength(500);
+            // The idempotency guarantee: one grant per invoice, one reserve and one refund per job.
+            entry.HasIndex(e => new { e.Kind, e.Reference }).IsUnique();
+            entry.HasIndex(e => new { e.UserId, e.CreatedAt });
+            entry.HasOne<PortalUser>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 }

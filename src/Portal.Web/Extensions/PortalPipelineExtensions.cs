@@ -6,7 +6,9 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Accounts;
 using Portal.Core.Data;
 using Portal.Web.Components;
+using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Preferences;
+using Portal.Web.Features.Uploads;
 
 namespace Portal.Web.Extensions;
 
@@ -52,6 +54,8 @@ public static partial class PortalPipelineExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapThemePreferenceEndpoint();
+        app.MapUploadEndpoints();
+        app.MapJobFileEndpoints();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
 
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -12,6 +12,7 @@ using Portal.Core.Storage;
 using Portal.Web.Components;
 using Portal.Web.Components.Account;
 using Portal.Web.Features.Health;
+using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Models;
 using Portal.Web.Features.Preferences;
 using Portal.Web.Features.Security;
@@ -38,6 +39,7 @@ public static class PortalServiceExtensions
         builder.Services.AddSingleton<ModelFolder>();
         builder.Services.AddScoped<IThemePreferenceStore, ThemePreferences>();
         builder.Services.AddAccountFormRateLimit();
+        builder.Services.AddUpscaling();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database")
             .AddCheck<ModelsHealthCheck>("models");

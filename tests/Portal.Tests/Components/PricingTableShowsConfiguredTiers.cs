@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Core.Billing;
+using Portal.Models;
 using Portal.Web.Components.Shared;
 
 namespace Portal.Tests.Components;

@@ -28,11 +28,12 @@ public sealed class ThemeToggleSwitchesAndRemembers : ComponentTest
         var toggle = Render<ThemeToggle>(p => p.AddCascadingValue(theme));
         toggle.Find("button[data-testid=theme-toggle]").Click();
 
+        // MudBlazor runs the click handler asynchronously: wait for its effects, never sleep.
+        toggle.WaitForAssertion(() => Assert.Equal([true], store.Saved));
         Assert.True(theme.Dark);
         var call = Assert.Single(cookie.Invocations);
         Assert.StartsWith("portal-theme=dark;", (string)call.Arguments[0]!);
-        toggle.WaitForAssertion(() => Assert.Equal([true], store.Saved));
-        Assert.Contains("Switch to light theme", toggle.Markup);
+        toggle.WaitForAssertion(() => Assert.Contains("Switch to light theme", toggle.Markup));
     }
 
     [Fact]

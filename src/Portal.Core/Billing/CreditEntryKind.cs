@@ -1,0 +1,11 @@
+namespace Portal.Core.Billing;
+
+public enum CreditEntryKind
+{
+    MonthlyGrant,
+    Purchase,
+    Reserve,
+    Refund,
+    Adjustment,
+    Expiry,
+}

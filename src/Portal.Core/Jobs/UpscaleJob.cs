@@ -1,0 +1,77 @@
+using Portal.Engine.Imaging;
+using Portal.Models;
+
+namespace Portal.Core.Jobs;
+
+/// <summary>
+/// One image to upscale with chosen options. The row is the queue: a worker claims it by setting a lease
+/// with a conditional update, so any number of workers in any number of processes can share the table.
+/// </summary>
+public class UpscaleJob
+{
+    public Guid Id { get; set; }
+
+    public required string UserId { get; set; }
+
+    public Guid ImageId { get; set; }
+
+    /// <summary>Jobs submitted together share a batch id ("7 of 20 done").</summary>
+    public Guid BatchId { get; set; }
+
+    public ContentType Content { get; set; }
+
+    public QualityLevel Quality { get; set; }
+
+    public int Scale { get; set; }
+
+    public OutputFormat Format { get; set; }
+
+    public bool StripMetadata { get; set; }
+
+    /// <summary>The network chosen when the job was submitted.</summary>
+    public required string ModelId { get; set; }
+
+    public int Cost { get; set; }
+
+    /// <summary>Higher first: paid tiers before free ones.</summary>
+    public int Priority { get; set; }
+
+    public JobStatus Status { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? StartedAt { get; set; }
+
+    public DateTime? CompletedAt { get; set; }
+
+    public string? LeaseOwner { get; set; }
+
+    public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>How many times a worker has claimed the job; bounded so a poisoned image cannot loop forever.</summary>
+    public int Attempts { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    public int TilesDone { get; set; }
+
+    public int TilesTotal { get; set; }
+
+    public string? Error { get; set; }
+
+    public string? ResultKey { get; set; }
+
+    public string? ThumbnailKey { get; set; }
+
+    public int OutputWidth { get; set; }
+
+    public int OutputHeight { get; set; }
+
+    public long ResultBytes { get; set; }
+
+    /// <summary>Time spent running the network and writing the result, in milliseconds.</summary>
+    public long? RunMilliseconds { get; set; }
+
+    /// <summary>When the result is deleted, from the tier's retention period.</summary>
+    public DateTime? ExpiresAt { get; set; }
+}

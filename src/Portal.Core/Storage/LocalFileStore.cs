@@ -1,0 +1,61 @@
+namespace Portal.Core.Storage;
+
+/// <summary>Files under the data folder (outside the web root), named by random keys.</summary>
+public sealed class LocalFileStore(DataFolders folders) : IFileStore
+{
+    public async Task WriteAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".partial";
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    public Task ImportAsync(string key, string localFile, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Move(localFile, path, overwrite: true);
+        return Task.CompletedTask;
+    }
+
+    public Stream OpenRead(string key) =>
+        new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true);
+
+    public bool Exists(string key) => File.Exists(PathOf(key));
+
+    public long Length(string key) => new FileInfo(PathOf(key)).Length;
+
+    public string? LocalPath(string key) => PathOf(key);
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    private string PathOf(string key)
+    {
+        // Keys are made by the portal, never by a client; still, refuse anything that leaves the data folder.
+        var path = Path.GetFullPath(Path.Combine(folders.Root, key));
+        if (!path.StartsWith(folders.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The storage key '{key}' is not inside the data folder.", nameof(key));
+        }
+
+        return path;
+    }
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Web.Features.Jobs;
+
+/// <summary>Configuration section <c>Engine</c>: where the networks run.</summary>
+public sealed class EngineSettings
+{
+    public const string SectionName = "Engine";
+
+    /// <summary>Try CUDA first; without a usable GPU the engine falls back to the CPU and logs why once.</summary>
+    public bool UseGpu { get; set; } = true;
+
+    [Range(0, 64)]
+    public int GpuDeviceId { get; set; }
+
+    /// <summary>Threads ONNX Runtime uses on the CPU; 0 means one per core.</summary>
+    [Range(0, 1024)]
+    public int CpuThreads { get; set; }
+
+    /// <summary>Where models that are not committed are converted on first use; empty means <c>model-cache/</c> in the data folder.</summary>
+    public string? ModelCachePath { get; set; }
+}

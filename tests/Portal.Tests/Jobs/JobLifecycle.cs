@@ -1,0 +1,187 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Billing;
+using Portal.Core.Data;
+using Portal.Core.Jobs;
+using Portal.Engine.Imaging;
+using Portal.Models;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Jobs;
+
+/// <summary>Upload, submit, the real worker with the real engine and a small committed model, download.</summary>
+public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFactory>
+{
+    [Fact]
+    public async Task A_submitted_job_is_upscaled_by_the_worker_and_the_result_downloads_at_twice_the_size()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var before = await BalanceAsync(userId);
+
+        var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+
+        Assert.True(submitted.Succeeded, submitted.Error);
+        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Succeeded);
+        Assert.Equal((256, 192), (job.OutputWidth, job.OutputHeight));
+        Assert.Equal("realesr-animevideov3-x2", job.ModelId);
+        Assert.Equal(before - submitted.Cost, await BalanceAsync(userId));
+        Assert.NotNull(job.RunMilliseconds);
+
+        var result = await client.GetByteArrayAsync($"/api/jobs/{job.Id}/result?download=true");
+        using var decoded = NetVips.Image.NewFromBuffer(result);
+        Assert.Equal((256, 192), (decoded.Width, decoded.Height));
+
+        var jpeg = await client.GetByteArrayAsync($"/api/jobs/{job.Id}/result?format=jpeg");
+        Assert.Equal([0xFF, 0xD8, 0xFF], jpeg[..3]);
+        var thumbnail = await client.GetAsync($"/api/jobs/{job.Id}/thumbnail");
+        Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_double_submit_with_the_same_batch_creates_one_job_and_charges_once()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var batch = Guid.NewGuid();
+        var before = await BalanceAsync(userId);
+        var request = new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2);
+
+        var results = await Task.WhenAll(SubmitAsync(userId, batch, request), SubmitAsync(userId, batch, request));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        Assert.Equal(results[0].JobIds, results[1].JobIds);
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        Assert.Equal(1, await db.Jobs.CountAsync(j => j.BatchId == batch));
+        Assert.Equal(before - JobPricing.Cost(128, 96, 2, QualityLevel.Fast), await BalanceAsync(userId));
+    }
+
+    [Fact]
+    public async Task A_damaged_image_fails_with_a_message_and_its_credits_come_back_once()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "truncated.png");
+        var before = await BalanceAsync(userId);
+
+        var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Failed);
+
+        Assert.False(string.IsNullOrWhiteSpace(job.Error));
+        Assert.Equal(before, await BalanceAsync(userId));
+        using var scope = factory.Services.CreateScope();
+        var ledger = scope.ServiceProvider.GetRequiredService<CreditLedger>();
+        Assert.False(await ledger.RefundAsync(job.Id, "reported twice"));
+        Assert.Equal(before, await BalanceAsync(userId));
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        Assert.Equal(1, await db.CreditEntries.CountAsync(e => e.Kind == CreditEntryKind.Refund && e.Reference == job.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task Options_the_plan_does_not_include_are_refused_and_nothing_is_charged()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var before = await BalanceAsync(userId);
+
+        var ultra = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Photo, QualityLevel.Ultra, 4));
+        var eight = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Photo, QualityLevel.Balanced, 8));
+
+        Assert.Contains("Ultra quality is not part of the Free plan", ultra.Error);
+        Assert.Contains("x8 is not part of the Free plan", eight.Error);
+        Assert.Equal(before, await BalanceAsync(userId));
+    }
+
+    [Fact]
+    public async Task Another_users_image_and_results_answer_not_found()
+    {
+        var (owner, ownerId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(owner, "photo.png");
+        var submitted = await SubmitAsync(ownerId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Succeeded);
+        var (intruder, intruderId) = await SignInAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/images/{image.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/jobs/{job.Id}/result")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/jobs/{job.Id}/thumbnail")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/jobs/zip?ids={job.Id}")).StatusCode);
+        var stolen = await SubmitAsync(intruderId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        Assert.False(stolen.Succeeded);
+        using var scope = factory.Services.CreateScope();
+        var jobs = scope.ServiceProvider.GetRequiredService<JobService>();
+        Assert.False(await jobs.CancelAsync(intruderId, job.Id));
+        Assert.Equal(0, await jobs.DeleteAsync(intruderId, [job.Id]));
+        Assert.Null(await jobs.FindAsync(intruderId, job.Id));
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/api/jobs/{job.Id}/result")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Many_results_download_as_one_zip_and_deleting_removes_rows_and_files()
+    {
+        var (client, userId) = await SignInAsync();
+        var first = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var second = await Uploads.UploadFixtureAsync(client, "texture.png");
+        var submitted = await SubmitAsync(userId, Guid.NewGuid(),
+            new JobRequest(first.Id, ContentType.Art, QualityLevel.Fast, 2),
+            new JobRequest(second.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var jobs = new List<UpscaleJob>();
+        foreach (var id in submitted.JobIds)
+        {
+            jobs.Add(await WaitForAsync(id, JobStatus.Succeeded));
+        }
+
+        await using (var zip = await client.GetStreamAsync($"/api/jobs/zip?ids={string.Join(',', submitted.JobIds)}"))
+        {
+            using var archive = new System.IO.Compression.ZipArchive(zip);
+            Assert.Equal(["photo-x2.png", "texture-x2.png"], archive.Entries.Select(e => e.Name).Order());
+        }
+
+        using var scope = factory.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<Portal.Core.Storage.IFileStore>();
+        Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<JobService>().DeleteAsync(userId, submitted.JobIds.ToList()));
+        Assert.All(jobs, j => Assert.False(store.Exists(j.ResultKey!)));
+        Assert.All(jobs, j => Assert.False(store.Exists(j.ThumbnailKey!)));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/images/{first.Id}")).StatusCode);
+    }
+
+    private async Task<(HttpClient Client, string UserId)> SignInAsync()
+    {
+        var email = TestAccounts.NewEmail();
+        var client = await TestAccounts.CreateLoggedInAsync(factory, email);
+        using var scope = factory.Services.CreateScope();
+        var id = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        return (client, id);
+    }
+
+    private async Task<SubmitResult> SubmitAsync(string userId, Guid batch, params JobRequest[] requests)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<JobService>().SubmitAsync(userId, batch, requests);
+    }
+
+    private async Task<int> BalanceAsync(string userId)
+    {
+        using var scope = factory.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<CreditLedger>().GetAccountAsync(userId)).Total;
+    }
+
+    private async Task<UpscaleJob> WaitForAsync(Guid jobId, JobStatus status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            using var scope = factory.Services.CreateScope();
+            var job = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.AsNoTracking().FirstAsync(j => j.Id == jobId);
+            if (job.Status == status)
+            {
+                return job;
+            }
+
+            Assert.True(job.Status is JobStatus.Queued or JobStatus.Running, $"Job ended {job.Status}: {job.Error}");
+            Assert.True(DateTime.UtcNow < deadline, $"Job still {job.Status} after 90 s.");
+            await Task.Delay(100);
+        }
+    }
+}
