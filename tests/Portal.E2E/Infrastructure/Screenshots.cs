@@ -14,6 +14,7 @@ public static class Screenshots
         }
 
         Directory.CreateDirectory(folder);
+        await page.EvaluateAsync("() => Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.onload = r; i.onerror = r; })))");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 }
