@@ -77,7 +77,11 @@ internal static class BenchCommand
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     await upscaler.EnsureInstalledAsync(model, cancellationToken);
-                    var row = Measure(upscaler, model, inputPath, work, parseResult.GetValue(tile), cancellationToken);
+
+                    // A fresh engine per model, so one model's sessions and arena do not count towards the next one's peak.
+                    using var fresh = new ImageUpscaler(options, new UpscaleCommand.StderrLogger<ImageUpscaler>(LogLevel.Warning));
+                    GC.Collect();
+                    var row = Measure(fresh, model, inputPath, work, parseResult.GetValue(tile), cancellationToken);
                     Console.WriteLine(row.Text);
                     rows.Add(row.Markdown);
                 }
@@ -100,6 +104,7 @@ internal static class BenchCommand
 
     private static (string Text, string Markdown) Measure(ImageUpscaler upscaler, ModelEntry entry, string inputPath, string work, int? tile, CancellationToken cancellationToken)
     {
+        PeakMemory.Reset();
         var onnx = upscaler.LoadModel(entry);
         var request = new UpscaleRequest { ModelId = entry.Id, Scale = entry.Scale, TileSize = tile, Format = Portal.Engine.Imaging.OutputFormat.Png };
         var plan = upscaler.Plan(inputPath, request);
@@ -109,7 +114,6 @@ internal static class BenchCommand
 
         var timed = new TimedModel(onnx);
         var output = Path.Combine(work, entry.Id + ".png");
-        PeakMemory.Reset();
         var started = Stopwatch.GetTimestamp();
         upscaler.Run(plan, timed, onnx.Device, inputPath, output, request, null, cancellationToken);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
