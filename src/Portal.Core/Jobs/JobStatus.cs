@@ -7,4 +7,7 @@ public enum JobStatus
     Succeeded,
     Failed,
     Canceled,
+
+    /// <summary>Succeeded once; the result was deleted at the end of the plan's retention period.</summary>
+    Expired,
 }

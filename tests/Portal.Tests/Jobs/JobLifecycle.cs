@@ -146,6 +146,29 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/images/{first.Id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task Results_past_the_retention_period_are_deleted_and_the_job_says_expired()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Succeeded);
+        Assert.True(job.ExpiresAt > DateTime.UtcNow.AddDays(6), "The free plan keeps results 7 days.");
+
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
+        var store = scope.ServiceProvider.GetRequiredService<Portal.Core.Storage.IFileStore>();
+
+        Assert.True(await scope.ServiceProvider.GetRequiredService<ResultRetention>().SweepAsync() >= 1);
+
+        var expired = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == job.Id);
+        Assert.Equal(JobStatus.Expired, expired.Status);
+        Assert.False(store.Exists(job.ResultKey!));
+        Assert.False(store.Exists(job.ThumbnailKey!));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/jobs/{job.Id}/result")).StatusCode);
+    }
+
     private async Task<(HttpClient Client, string UserId)> SignInAsync()
     {
         var email = TestAccounts.NewEmail();

@@ -34,6 +34,8 @@ public static class JobsServiceExtensions
         services.AddScoped<CreditLedger>();
         services.AddScoped<JobService>();
         services.AddHostedService<ConfiguredWorker>();
+        services.AddSingleton<ResultRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResultRetention>());
         return services;
     }
 
