@@ -139,8 +139,13 @@ internal static class BenchCommand
             var model = upscaler.LoadModel(entry);
             var untiled = RunToBytes(source, model, Math.Max(source.Width, source.Height), 0);
             var line = new StringBuilder(string.Create(Inv, $"{entry.Id,-30} chosen {ModelOverlaps.For(entry),2}:"));
-            foreach (var overlap in new[] { 0, 2, 4, 6, 8, 12, 16, 24, 32 })
+            foreach (var overlap in new[] { 0, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64 })
             {
+                if (40 + (2 * overlap) >= Math.Min(source.Width, source.Height))
+                {
+                    break; // the window would cover the whole image: no seam left to measure
+                }
+
                 var psnr = Psnr(untiled, RunToBytes(source, model, 40, overlap));
                 line.Append(string.Create(Inv, $"  {overlap}: {psnr:0.0}"));
                 if (psnr > 65)
