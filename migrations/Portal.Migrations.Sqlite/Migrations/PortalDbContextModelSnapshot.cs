@@ -266,8 +266,23 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("PeriodEndsAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SubscriptionBalance")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SubscriptionChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubscriptionStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("TierId")
                         .IsRequired()
@@ -276,7 +291,50 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("UserId");
 
+                    b.HasIndex("StripeCustomerId");
+
                     b.ToTable("CreditAccounts");
+                });
+
+            modelBuilder.Entity("Portal.Core.Billing.CreditAdjustment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AdminUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Applied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("CreditAdjustments");
                 });
 
             modelBuilder.Entity("Portal.Core.Billing.CreditEntry", b =>
@@ -321,6 +379,29 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("UserId", "CreatedAt");
 
                     b.ToTable("CreditEntries");
+                });
+
+            modelBuilder.Entity("Portal.Core.Billing.ProcessedStripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ProcessedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ProcessedStripeEvents");
                 });
 
             modelBuilder.Entity("Portal.Core.Jobs.UpscaleJob", b =>

@@ -17,5 +17,16 @@ public class CreditAccount
 
     public DateTime? PeriodEndsAt { get; set; }
 
+    /// <summary>Stripe customer of this account; set before the first checkout so every event maps back to it.</summary>
+    public string? StripeCustomerId { get; set; }
+
+    public string? StripeSubscriptionId { get; set; }
+
+    /// <summary>Stripe's subscription status (active, past_due, canceled, ...); null while never subscribed.</summary>
+    public string? SubscriptionStatus { get; set; }
+
+    /// <summary>Creation time of the newest subscription event applied: older ones arriving late are ignored.</summary>
+    public DateTime? SubscriptionChangedAt { get; set; }
+
     public int Total => SubscriptionBalance + PackBalance;
 }

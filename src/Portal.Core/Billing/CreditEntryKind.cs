@@ -8,4 +8,7 @@ public enum CreditEntryKind
     Refund,
     Adjustment,
     Expiry,
+
+    /// <summary>Pack credits taken back because the payment was refunded (reference: the payment intent).</summary>
+    PackRefund,
 }

@@ -21,6 +21,10 @@ public sealed class PricingTier
     [Range(0, 10_000_000)]
     public int MonthlyCredits { get; set; }
 
+    /// <summary>Most subscription credits kept when the monthly grant arrives (unused credits roll over up to this); 0: no rollover.</summary>
+    [Range(0, 100_000_000)]
+    public int RolloverCapCredits { get; set; }
+
     [Range(0.01, 1000)]
     public double MaxInputMegapixels { get; set; }
 

@@ -25,6 +25,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<CreditEntry> CreditEntries => Set<CreditEntry>();
 
+    public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
+
+    public DbSet<CreditAdjustment> CreditAdjustments => Set<CreditAdjustment>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
@@ -71,6 +75,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             account.Property(a => a.UserId).HasMaxLength(450);
             account.Property(a => a.TierId).HasMaxLength(64);
             account.Ignore(a => a.Total);
+            account.Property(a => a.StripeCustomerId).HasMaxLength(100);
+            account.Property(a => a.StripeSubscriptionId).HasMaxLength(100);
+            account.Property(a => a.SubscriptionStatus).HasMaxLength(32);
+            // Webhooks name the customer, not the user: this index maps them back.
+            account.HasIndex(a => a.StripeCustomerId);
             account.HasOne<PortalUser>().WithOne().HasForeignKey<CreditAccount>(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -84,6 +93,24 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             entry.HasIndex(e => new { e.Kind, e.Reference }).IsUnique();
             entry.HasIndex(e => new { e.UserId, e.CreatedAt });
             entry.HasOne<PortalUser>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ProcessedStripeEvent>(processed =>
+        {
+            processed.HasKey(e => e.Id);
+            processed.Property(e => e.Id).HasMaxLength(100);
+            processed.Property(e => e.Type).HasMaxLength(100);
+            processed.Property(e => e.Outcome).HasMaxLength(500);
+        });
+
+        builder.Entity<CreditAdjustment>(adjustment =>
+        {
+            adjustment.HasKey(a => a.Id);
+            adjustment.Property(a => a.UserId).HasMaxLength(450);
+            adjustment.Property(a => a.AdminUserId).HasMaxLength(450);
+            adjustment.Property(a => a.Reason).HasMaxLength(500);
+            adjustment.Property(a => a.Outcome).HasMaxLength(500);
+            adjustment.HasIndex(a => new { a.UserId, a.CreatedAt });
         });
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Accounts;
 using Portal.Core.Data;
 using Portal.Web.Components;
+using Portal.Web.Features.Billing;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Preferences;
 using Portal.Web.Features.Uploads;
@@ -56,6 +57,7 @@ public static partial class PortalPipelineExtensions
         app.MapThemePreferenceEndpoint();
         app.MapUploadEndpoints();
         app.MapJobFileEndpoints();
+        app.MapBillingEndpoints();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
 
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -11,6 +11,7 @@ using Portal.Core.Email;
 using Portal.Core.Storage;
 using Portal.Web.Components;
 using Portal.Web.Components.Account;
+using Portal.Web.Features.Billing;
 using Portal.Web.Features.Health;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Models;
@@ -40,6 +41,7 @@ public static class PortalServiceExtensions
         builder.Services.AddScoped<IThemePreferenceStore, ThemePreferences>();
         builder.Services.AddAccountFormRateLimit();
         builder.Services.AddUpscaling();
+        builder.Services.AddBilling();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database")
             .AddCheck<ModelsHealthCheck>("models");
