@@ -88,7 +88,7 @@ internal static class BenchCommand
 
                 if (parseResult.GetValue(write) is { } markdown)
                 {
-                    AppendReport(markdown, rows, side, string.Join(' ', parseResult.Tokens.Select(t => t.Value)));
+                    AppendReport(markdown, rows, side, string.Join(' ', parseResult.Tokens.Select(t => t.Value).SkipWhile(t => t == "bench")));
                     Console.WriteLine($"Appended to {markdown}.");
                 }
 
