@@ -169,6 +169,24 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/jobs/{job.Id}/result")).StatusCode);
     }
 
+    [Fact]
+    public async Task When_the_result_cannot_be_stored_the_job_fails_cleanly_and_is_refunded()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var before = await BalanceAsync(userId);
+        // A file where the results folder should be: every write of a result fails.
+        var results = Path.Combine(factory.DataPath, "users", Guid.Parse(userId).ToString("N"), "results");
+        await File.WriteAllTextAsync(results, "not a folder");
+
+        var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Failed);
+
+        Assert.Contains("could not be saved", job.Error);
+        Assert.Equal(before, await BalanceAsync(userId));
+        Assert.Null(job.ResultKey);
+    }
+
     private async Task<(HttpClient Client, string UserId)> SignInAsync()
     {
         var email = TestAccounts.NewEmail();
