@@ -9,7 +9,7 @@ namespace Portal.Engine.Tests.Tiling;
 /// <summary>
 /// For every installed model: a tiled run at the model's chosen overlap stays within 50 dB PSNR of an
 /// untiled run of the same image. Small tiles (40 px) make many seams on a fur texture, the worst case.
-/// Models fetched on first use (in the repository's .cache/) are included when present.
+/// Models fetched on first use (in the repository's .cache/) are included with PORTAL_TEST_ALL_MODELS=1.
 /// </summary>
 public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
 {
@@ -27,7 +27,10 @@ public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
     {
         var data = new TheoryData<string>();
         using var upscaler = new ImageUpscaler(Options);
-        foreach (var model in upscaler.Manifest.Models.Where(upscaler.IsInstalled))
+        // Fetched models (thick, div2k, x4plus-anime) cost minutes on 2 cores; they run when asked for
+        // with PORTAL_TEST_ALL_MODELS=1 (their measured values are in docs/BENCHMARKS.md).
+        var all = Environment.GetEnvironmentVariable("PORTAL_TEST_ALL_MODELS") == "1";
+        foreach (var model in upscaler.Manifest.Models.Where(m => (m.Committed || all) && upscaler.IsInstalled(m)))
         {
             data.Add(model.Id);
         }
