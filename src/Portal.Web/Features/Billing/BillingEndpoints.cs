@@ -34,16 +34,23 @@ public static partial class BillingEndpoints
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
+        var signature = request.Headers[StripeSignature.HeaderName].ToString();
+        if (string.IsNullOrWhiteSpace(signature))
+        {
+            return Results.BadRequest(new { error = "Missing Stripe-Signature header." });
+        }
+
         // The signature covers the exact bytes sent: read the raw body, never a re-serialized model.
         using var reader = new StreamReader(request.Body);
         var json = await reader.ReadToEndAsync(cancellationToken);
         Event stripeEvent;
         try
         {
-            stripeEvent = EventUtility.ConstructEvent(json, request.Headers[StripeSignature.HeaderName], secret.Value,
+            stripeEvent = EventUtility.ConstructEvent(json, signature, secret.Value,
                 options.Value.WebhookToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
         }
-        catch (StripeException e)
+        // A missing or malformed header surfaces as other exception types than StripeException: all mean "not from Stripe".
+        catch (Exception e) when (e is StripeException or ArgumentException or FormatException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException)
         {
             LogRejected(loggers.CreateLogger(typeof(BillingEndpoints)), e.Message);
             return Results.BadRequest(new { error = "Invalid signature or payload." });
