@@ -80,16 +80,7 @@ public sealed partial class UpscaleJourney(PortalServer server)
         await Expect(page.GetByTestId("submit")).ToBeDisabledAsync();
     }
 
-    private static string FixturePath(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory.FullName, "tests", "Portal.Engine.Tests", "Fixtures", name);
-    }
+    private static string FixturePath(string name) => Portal.Tests.Infrastructure.RepositoryPaths.Fixture(name);
 
     [GeneratedRegex(@"^photo-x2\.png$")]
     private static partial Regex ResultName();

@@ -9,16 +9,7 @@ namespace Portal.Tests.Infrastructure;
 /// <summary>Uploads files the way the upload page does: multipart, antiforgery token in the header.</summary>
 public static partial class Uploads
 {
-    public static string FixturePath(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory.FullName, "tests", "Portal.Engine.Tests", "Fixtures", name);
-    }
+    public static string FixturePath(string name) => RepositoryPaths.Fixture(name);
 
     /// <summary>The antiforgery token of the signed-in user, read from a page's log-out form.</summary>
     public static async Task<string> TokenAsync(HttpClient client)

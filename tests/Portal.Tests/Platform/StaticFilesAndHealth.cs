@@ -7,19 +7,7 @@ namespace Portal.Tests.Platform;
 
 public sealed partial class StaticFilesAndHealth(PortalFactory factory) : IClassFixture<PortalFactory>
 {
-    private static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(directory!.FullName, "Portal.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory.FullName;
-        }
-    }
+    private static string RepositoryRoot => RepositoryPaths.Root;
 
     [Fact]
     public async Task The_stylesheet_in_the_top_level_wwwroot_is_served_with_its_real_bytes()
