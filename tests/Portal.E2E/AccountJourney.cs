@@ -17,7 +17,7 @@ public sealed class AccountJourney(PortalServer server)
         await Expect(page.GetByTestId("dashboard-tier")).ToHaveTextAsync("Free");
 
         await page.GetByTestId("logout").ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign up" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("signup")).ToBeVisibleAsync();
         await page.GotoAsync("/dashboard");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("Account/Login"));
 
@@ -34,7 +34,7 @@ public sealed class AccountJourney(PortalServer server)
         await AccountSteps.SubmitLoginAsync(page, email, "Not-My-Password-1");
 
         await Expect(page.GetByTestId("status-message")).ToContainTextAsync("do not match an account");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign up" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("signup")).ToBeVisibleAsync();
     }
 
     [Fact]
