@@ -108,6 +108,24 @@ public static class ImageInspector
         return FormatSniffer.Sniff(head[..read]);
     }
 
+    /// <summary>
+    /// Decodes every pixel once, sequentially (no full-size buffer), so a truncated or damaged file is refused
+    /// when it is uploaded instead of failing a paid job later. GIF and other multi-page files: the first frame.
+    /// </summary>
+    public static void VerifyDecodes(string path, ImageHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        try
+        {
+            using var image = VipsLoader.Open(path, header.Format, NetVips.Enums.Access.Sequential, NetVips.Enums.FailOn.Truncated);
+            _ = image.Avg();
+        }
+        catch (NetVips.VipsException e)
+        {
+            throw Damaged(header.Format, e);
+        }
+    }
+
     internal static UpscaleException Damaged(ImageFormat format, Exception inner) => new(
         UpscaleErrorCode.DamagedImage,
         $"This {Describe(format)} file is damaged or incomplete and could not be read.",

@@ -63,8 +63,15 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     public async Task A_damaged_image_fails_with_a_message_and_its_credits_come_back_once()
     {
         var (client, userId) = await SignInAsync();
-        var image = await Uploads.UploadFixtureAsync(client, "truncated.png");
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var before = await BalanceAsync(userId);
+        // The stored original is damaged after the upload checks (a disk fault): the job must fail cleanly.
+        using (var setup = factory.Services.CreateScope())
+        {
+            var key = await setup.ServiceProvider.GetRequiredService<PortalDbContext>().Images.Where(i => i.Id == image.Id).Select(i => i.StorageKey).SingleAsync();
+            var path = setup.ServiceProvider.GetRequiredService<Portal.Core.Storage.IFileStore>().LocalPath(key)!;
+            await File.WriteAllBytesAsync(path, (await File.ReadAllBytesAsync(path))[..200]);
+        }
 
         var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
         var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Failed);

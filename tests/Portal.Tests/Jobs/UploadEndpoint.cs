@@ -26,6 +26,8 @@ public sealed class UploadEndpoint(PortalFactory factory) : IClassFixture<Portal
     [InlineData("not-an-image.png", "not an image in a supported format")]
     [InlineData("empty.png", "The file is empty")]
     [InlineData("huge-dimensions.png", "30,000")]
+    [InlineData("truncated.png", "damaged or incomplete")]
+    [InlineData("truncated.jpg", "damaged or incomplete")]
     public async Task A_hostile_file_is_refused_with_a_reason_and_nothing_is_stored(string fixture, string expected)
     {
         var email = TestAccounts.NewEmail();

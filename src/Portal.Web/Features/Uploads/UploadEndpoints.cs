@@ -86,6 +86,7 @@ public static partial class UploadEndpoints
                 try
                 {
                     header = ImageInspector.ReadHeader(temporary, new ImageLimits { MaxMegapixels = tier.MaxInputMegapixels, MaxBytes = maxBytes });
+                    ImageInspector.VerifyDecodes(temporary, header);
                 }
                 catch (UpscaleException e)
                 {
