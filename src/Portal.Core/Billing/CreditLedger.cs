@@ -388,7 +388,12 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
         {
             if (!await work())
             {
-                await transaction.RollbackAsync(cancellationToken);
+                // Nothing was written; a joined caller's transaction must survive this.
+                if (transaction is not JoinedTransaction)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                }
+
                 return false;
             }
 
