@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Portal.E2E.Infrastructure;
+using Portal.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.E2E;
@@ -50,18 +51,7 @@ public sealed class BillingJourney(PortalServer server)
     {
         await page.GotoAsync("/upload");
         await Expect(page.GetByTestId("upload-zone")).ToHaveAttributeAsync("data-ready", "true");
-        await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(FixturePath("photo.png"));
+        await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(RepositoryPaths.Fixture("photo.png"));
         await Expect(page.GetByTestId("upload-ok")).ToContainTextAsync("128 x 96 pixels");
-    }
-
-    private static string FixturePath(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory.FullName, "tests", "Portal.Engine.Tests", "Fixtures", name);
     }
 }
