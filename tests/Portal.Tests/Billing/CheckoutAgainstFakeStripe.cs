@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Billing;
 using Portal.Tests.Infrastructure;
@@ -94,6 +95,27 @@ public sealed partial class CheckoutAgainstFakeStripe : IAsyncLifetime
         Assert.Equal(session.Form["customer"], portal.Form["customer"]);
         Assert.Equal("http://localhost/billing", portal.Form["return_url"]);
         Assert.False(string.IsNullOrEmpty(portal.IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task A_customer_left_by_the_local_test_checkout_is_replaced_by_a_real_one()
+    {
+        var email = TestAccounts.NewEmail();
+        var client = await TestAccounts.CreateLoggedInAsync(factory, email);
+        var userId = await UserIdAsync(email);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CreditLedger>().GetAccountAsync(userId);
+            await scope.ServiceProvider.GetRequiredService<Portal.Core.Data.PortalDbContext>().CreditAccounts.Where(a => a.UserId == userId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripeCustomerId, "cus_local_from_before"));
+        }
+
+        var response = await BillingForms.SubmitAsync(client, "/billing", "value=\"pro\"");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var calls = stripe.Requests.ToArray();
+        Assert.Equal(["/v1/customers", "/v1/checkout/sessions"], calls.Select(c => c.Path));
+        Assert.StartsWith("cus_fake_", calls[1].Form["customer"]);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class CheckoutService(
                 return CheckoutStart.Refused("Payments are not configured on this server.");
             }
 
-            var localCustomer = await EnsureCustomerAsync(userId, account, () => Task.FromResult(StripeEventJson.NewId("cus")), cancellationToken);
+            var localCustomer = await EnsureCustomerAsync(userId, account, keep: _ => true, () => Task.FromResult(StripeEventJson.NewId("cus")), cancellationToken);
             var ticket = local.CreateTicket(userId, localCustomer, kind, itemId);
             return CheckoutStart.GoTo(new Uri(appBase, $"billing/test-checkout?ticket={Uri.EscapeDataString(ticket)}").ToString());
         }
@@ -58,7 +58,8 @@ public sealed class CheckoutService(
         }
 
         var client = services.GetRequiredService<StripeClient>();
-        var customerId = await EnsureCustomerAsync(userId, account, async () =>
+        // A customer made by the local test checkout (before keys were configured) is unknown to Stripe: replace it.
+        var customerId = await EnsureCustomerAsync(userId, account, keep: id => !IsLocal(id), async () =>
         {
             var customer = await client.V1.Customers.CreateAsync(
                 new CustomerCreateOptions { Email = email, Metadata = new() { ["user_id"] = userId } },
@@ -96,7 +97,7 @@ public sealed class CheckoutService(
     public async Task<CheckoutStart> ManageAsync(string userId, Uri appBase, CancellationToken cancellationToken)
     {
         var account = await ledger.GetAccountAsync(userId, cancellationToken);
-        if (account.StripeCustomerId is null)
+        if (account.StripeCustomerId is null || (stripe.Value.UsesStripe() && IsLocal(account.StripeCustomerId)))
         {
             return CheckoutStart.Refused("You have no subscription to manage yet.");
         }
@@ -120,16 +121,19 @@ public sealed class CheckoutService(
     }
 
     // The customer id is stored before checkout so that every later event (which names the customer) maps to this account.
-    private async Task<string> EnsureCustomerAsync(string userId, CreditAccount account, Func<Task<string>> create, CancellationToken cancellationToken)
+    private async Task<string> EnsureCustomerAsync(string userId, CreditAccount account, Func<string, bool> keep, Func<Task<string>> create, CancellationToken cancellationToken)
     {
-        if (account.StripeCustomerId is { } existing)
+        var existing = account.StripeCustomerId;
+        if (existing is not null && keep(existing))
         {
             return existing;
         }
 
         var created = await create();
-        await db.CreditAccounts.Where(a => a.UserId == userId && a.StripeCustomerId == null)
+        await db.CreditAccounts.Where(a => a.UserId == userId && a.StripeCustomerId == existing)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripeCustomerId, created), cancellationToken);
         return (await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken)).StripeCustomerId!;
     }
+
+    private static bool IsLocal(string customerId) => customerId.StartsWith("cus_local_", StringComparison.Ordinal);
 }
