@@ -48,6 +48,17 @@ public sealed partial class StaticFilesAndHealth(PortalFactory factory) : IClass
     }
 
     [Fact]
+    public async Task The_pricing_page_explains_which_networks_each_level_runs_from_the_manifest()
+    {
+        var page = System.Net.WebUtility.HtmlDecode(await factory.CreateClient().GetStringAsync("/pricing"));
+
+        Assert.Contains("data-testid=\"model-lineup\"", page);
+        Assert.Contains("realesr-animevideov3-x2", page);
+        Assert.Contains("esrgan-legacy-psnr-small-x2", page);
+        Assert.Contains("not offered: no network beat a plain Lanczos resize", page);
+    }
+
+    [Fact]
     public async Task The_dashboard_requires_a_login()
     {
         var response = await TestAccounts.NewClient(factory).GetAsync("/dashboard");
