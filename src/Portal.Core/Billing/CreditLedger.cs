@@ -182,6 +182,29 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
     }
 
     /// <summary>
+    /// The free plan has no invoices, so its monthly refill happens when the account is next used after its
+    /// period ended: one grant per period (keyed by the period's end date), then the period moves on.
+    /// </summary>
+    public async Task<bool> RefillFreeTierAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var free = billing.Value.GetFreeTier();
+        var account = await GetAccountAsync(userId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (account.TierId != free.Id || account.PeriodEndsAt is not { } ended || ended > now)
+        {
+            return false;
+        }
+
+        var next = ended;
+        while (next <= now)
+        {
+            next = next.AddMonths(1);
+        }
+
+        return await GrantMonthlyAsync(userId, free, $"free:{userId}:{ended:yyyy-MM-dd}", next, cancellationToken);
+    }
+
+    /// <summary>
     /// Credits of a bought pack, once per payment (<paramref name="paymentReference"/>: the payment intent).
     /// When the refund of that payment arrived first, nothing is granted.
     /// </summary>

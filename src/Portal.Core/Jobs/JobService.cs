@@ -21,6 +21,7 @@ public sealed class JobService(
     /// <summary>The tier a user is on (free until billing says otherwise).</summary>
     public async Task<PricingTier> TierOfAsync(string userId, CancellationToken cancellationToken = default)
     {
+        await ledger.RefillFreeTierAsync(userId, cancellationToken);
         var account = await ledger.GetAccountAsync(userId, cancellationToken);
         return billing.Value.FindTier(account.TierId) ?? billing.Value.GetFreeTier();
     }
