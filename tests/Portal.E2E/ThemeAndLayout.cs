@@ -13,21 +13,20 @@ public sealed class ThemeAndLayout(PortalServer server)
         var email = AccountSteps.NewEmail();
         var page = await AccountSteps.NewConfirmedUserAsync(server, email);
         await AccountSteps.LogInAsync(page, email);
-        var lightBackground = await BackgroundAsync(page);
+        await WaitForBackgroundAsync(page, Light);
 
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" })).ToBeVisibleAsync();
-        var darkBackground = await BackgroundAsync(page);
-        Assert.NotEqual(lightBackground, darkBackground);
+        await WaitForBackgroundAsync(page, Dark);
 
         await page.ReloadAsync();
         await Expect(page.GetByTestId("dashboard-title")).ToBeVisibleAsync();
-        Assert.Equal(darkBackground, await BackgroundAsync(page));
+        await WaitForBackgroundAsync(page, Dark);
 
         // A fresh browser has no cookie: logging in restores the account's choice.
         var other = await server.NewPageAsync();
         await AccountSteps.LogInAsync(other, email);
-        Assert.Equal(darkBackground, await BackgroundAsync(other));
+        await WaitForBackgroundAsync(other, Dark);
     }
 
     [Fact]
@@ -55,6 +54,19 @@ public sealed class ThemeAndLayout(PortalServer server)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pricing", Level = 1 })).ToBeVisibleAsync();
     }
 
-    private static Task<string> BackgroundAsync(IPage page) =>
-        page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
+    // The palettes' page backgrounds (PortalTheme): light #f8fafc, dark #0b1020.
+    private const string Light = "rgb(248, 250, 252)";
+    private const string Dark = "rgb(11, 16, 32)";
+
+    /// <summary>The theme's style element is replaced after a switch; wait for the computed colour to settle.</summary>
+    private static async Task WaitForBackgroundAsync(IPage page, string expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string actual;
+        while ((actual = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor")) != expected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The page background stayed {actual}, expected {expected}.");
+            await Task.Delay(100);
+        }
+    }
 }
