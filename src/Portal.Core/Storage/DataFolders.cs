@@ -15,8 +15,6 @@ public sealed class DataFolders
 
     public string Outbox => Ensure(Path.Combine(Root, "outbox"));
 
-    public string KeyRing => Ensure(Path.Combine(Root, "keys"));
-
     /// <summary>Everything stored for one user lives under this folder, so deleting an account removes it whole.</summary>
     public string ForUser(string userId)
     {

@@ -6,8 +6,6 @@ namespace Portal.Web.Components.Account;
 /// <summary>Confirmation and reset tokens travel base64url-encoded in links; a mangled or forged link must not crash the page.</summary>
 internal static class AccountTokens
 {
-    public static string Encode(string token) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-
     public static bool TryDecode(string? code, out string token)
     {
         token = "";
