@@ -28,6 +28,7 @@ internal static class BenchCommand
         var tile = new Option<int?>("--tile") { Description = "Input tile side (default: the engine's CPU/GPU default)." };
         var threads = new Option<int>("--threads") { Description = "CPU threads for ONNX Runtime (default: one per core)." };
         var cpu = new Option<bool>("--cpu") { Description = "Do not try the GPU." };
+        var precision = UpscaleCommand.PrecisionOption();
         var write = new Option<string?>("--write") { Description = "Append the results as a section of this Markdown file (e.g. docs/BENCHMARKS.md)." };
         var overlaps = new Option<bool>("--overlaps") { Description = "Instead of speed, measure tiled-vs-untiled PSNR by overlap for each model." };
         var input = new Option<string?>("--input") { Description = "Use this image instead of a synthetic one (cropped to --size)." };
@@ -36,7 +37,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Measure throughput of every installed model.")
         {
-            Options = { ids, size, tile, threads, cpu, write, overlaps, input, modelsDir, cacheDir },
+            Options = { ids, size, tile, threads, cpu, precision, write, overlaps, input, modelsDir, cacheDir },
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -47,6 +48,7 @@ internal static class BenchCommand
                 ModelCacheDirectory = Path.GetFullPath(parseResult.GetValue(cacheDir) ?? Environment.GetEnvironmentVariable("PORTAL_MODEL_CACHE") ?? store.CacheDirectory),
                 UseGpu = !parseResult.GetValue(cpu),
                 CpuThreads = parseResult.GetValue(threads),
+                CpuPrecision = UpscaleCommand.ParsePrecision(parseResult.GetValue(precision)),
                 Limits = new Portal.Engine.Imaging.ImageLimits { MaxMegapixels = 400, MaxBytes = 2L << 30, MaxOutputMegapixels = 20_000 },
             };
             using var upscaler = new ImageUpscaler(options, new UpscaleCommand.StderrLogger<ImageUpscaler>(LogLevel.Warning));
@@ -125,9 +127,9 @@ internal static class BenchCommand
         var effective = entry.FlopsPerInputPixel * (double)plan.Header.Pixels / seconds / 1e9;
         var perCpuSecond = entry.FlopsPerInputPixel * (double)timed.Pixels / timed.CpuSeconds / 1e9;
         var text = string.Create(Inv,
-            $"{entry.Id,-30} {outMp / seconds,7:0.000} MP/s  {gflops,6:0.0} GFLOP/s in ORT ({perCpuSecond:0.0} per CPU-second)  {effective,6:0.0} GFLOP/s end-to-end  peak {peakMb,6:0} MB  {seconds / bicubic,7:0.0}x bicubic  ({seconds:0.00} s, {tiles.Count} tiles of {tileSize}+2x{tiles.Overlap}, {onnx.Device})");
+            $"{entry.Id,-30} {outMp / seconds,7:0.000} MP/s  {gflops,6:0.0} GFLOP/s in ORT ({perCpuSecond:0.0} per CPU-second)  {effective,6:0.0} GFLOP/s end-to-end  peak {peakMb,6:0} MB  {seconds / bicubic,7:0.0}x bicubic  ({seconds:0.00} s, {tiles.Count} tiles of {tileSize}+2x{tiles.Overlap}, {onnx.Device} {onnx.Precision.ToString().ToLowerInvariant()})");
         var md = string.Create(Inv,
-            $"| {entry.Id} | {entry.QualityLevel?.ToString() ?? "-"} | {entry.FlopsPerInputPixel / 1e6:0.00} | {outMp / seconds:0.000} | {gflops:0.0} | {effective:0.0} | {peakMb:0} | {seconds / bicubic:0.0}x | {tileSize} + 2x{tiles.Overlap} | {onnx.Device} |");
+            $"| {entry.Id} | {entry.QualityLevel?.ToString() ?? "-"} | {entry.FlopsPerInputPixel / 1e6:0.00} | {outMp / seconds:0.000} | {gflops:0.0} | {effective:0.0} | {peakMb:0} | {seconds / bicubic:0.0}x | {tileSize} + 2x{tiles.Overlap} | {onnx.Device} {onnx.Precision.ToString().ToLowerInvariant()} |");
         return (text, md);
     }
 

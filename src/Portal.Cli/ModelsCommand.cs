@@ -29,6 +29,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateEvaluate());
+        command.Subcommands.Add(QuantizeCommand.Create());
         return command;
     }
 
@@ -69,7 +70,8 @@ internal static class ModelsCommand
                     definitions, d => d.Committed ? store.ModelsDirectory : store.ConvertedCacheDirectory, cancellationToken);
                 var previous = File.Exists(store.ManifestPath) ? ModelManifest.Load(store.ManifestPath).Models : [];
                 var merged = ModelCatalog.All
-                    .Select(d => imported.FirstOrDefault(e => e.Id == d.Id) ?? Refresh(previous.FirstOrDefault(e => e.Id == d.Id), d))
+                    .Select(d => KeepInt8(imported.FirstOrDefault(e => e.Id == d.Id), previous.FirstOrDefault(e => e.Id == d.Id))
+                        ?? Refresh(previous.FirstOrDefault(e => e.Id == d.Id), d))
                     .OfType<ModelEntry>()
                     .ToList();
                 new ModelManifest { Models = merged }.Save(store.ManifestPath);
@@ -84,6 +86,10 @@ internal static class ModelsCommand
         });
         return command;
     }
+
+    /// <summary>A re-imported model keeps its int8 variant when the float file it was made from is unchanged.</summary>
+    private static ModelEntry? KeepInt8(ModelEntry? imported, ModelEntry? previous) =>
+        imported is not null && previous?.Int8 is { } int8 && previous.Sha256 == imported.Sha256 ? imported with { Int8 = int8 } : imported;
 
     /// <summary>Keeps a previously imported entry's measurements but takes the catalog's current lineup and notes.</summary>
     private static ModelEntry? Refresh(ModelEntry? previous, ModelDefinition definition) =>
@@ -161,6 +167,22 @@ internal static class ModelsCommand
                 else
                 {
                     Console.WriteLine($"OK       {model.Id}");
+                }
+                if (model.Int8 is { } int8)
+                {
+                    var int8Path = Path.Combine(store.ModelsDirectory, int8.File);
+                    var int8Sha = File.Exists(int8Path) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(int8Path))) : null;
+                    if (int8Sha != int8.Sha256)
+                    {
+                        Console.Error.WriteLine(int8Sha is null
+                            ? $"MISSING  {model.Id} int8: {int8Path} is committed but absent."
+                            : $"MISMATCH {model.Id} int8: {int8Path} has SHA-256 {int8Sha}, manifest says {int8.Sha256}.");
+                        failures++;
+                    }
+                    else
+                    {
+                        Console.WriteLine($"OK       {model.Id} int8");
+                    }
                 }
             }
             return failures == 0 ? 0 : 1;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Portal.Engine;
+using Portal.Engine.Inference;
 using Portal.Engine.Imaging;
 using Portal.Models;
 
@@ -30,6 +31,7 @@ internal static class UpscaleCommand
         var strip = new Option<bool>("--strip-metadata") { Description = "Drop the ICC profile, EXIF, XMP and IPTC." };
         var cpu = new Option<bool>("--cpu") { Description = "Do not try the GPU." };
         var threads = new Option<int>("--threads") { Description = "CPU threads for ONNX Runtime (default: one per core)." };
+        var precision = PrecisionOption();
         var maxMegapixels = new Option<double?>("--max-megapixels") { Description = "Refuse inputs larger than this (default 40)." };
         var modelsDir = new Option<string?>("--models-dir") { Description = "The models folder holding manifest.json (default: models/ of the repository around the current folder)." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Where models that are not committed are fetched and converted (default: .cache/ of the repository)." };
@@ -37,7 +39,7 @@ internal static class UpscaleCommand
         var command = new Command("upscale", "Upscale one image file.")
         {
             Arguments = { input, output },
-            Options = { model, content, quality, scale, format, outputQuality, tile, overlap, strip, cpu, threads, maxMegapixels, modelsDir, cacheDir },
+            Options = { model, content, quality, scale, format, outputQuality, tile, overlap, strip, cpu, threads, precision, maxMegapixels, modelsDir, cacheDir },
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -50,6 +52,7 @@ internal static class UpscaleCommand
                 ModelCacheDirectory = Path.GetFullPath(parseResult.GetValue(cacheDir) ?? Environment.GetEnvironmentVariable("PORTAL_MODEL_CACHE") ?? store.CacheDirectory),
                 UseGpu = !parseResult.GetValue(cpu),
                 CpuThreads = parseResult.GetValue(threads),
+                CpuPrecision = ParsePrecision(parseResult.GetValue(precision)),
                 Limits = limits,
             };
             var request = new UpscaleRequest
@@ -97,6 +100,20 @@ internal static class UpscaleCommand
         });
         return command;
     }
+
+    /// <summary>The --precision option the upscale and bench commands share.</summary>
+    internal static Option<string> PrecisionOption()
+    {
+        var option = new Option<string>("--precision")
+        {
+            Description = "CPU only: int8 (the model's calibrated int8 variant when it has one, default) or float32.",
+            DefaultValueFactory = _ => "int8",
+        };
+        option.AcceptOnlyFromAmong("int8", "float32");
+        return option;
+    }
+
+    internal static ModelPrecision ParsePrecision(string? value) => value == "float32" ? ModelPrecision.Float32 : ModelPrecision.Int8;
 
     internal static ContentType ParseContent(string value) => value == "art" ? ContentType.Art : ContentType.Photo;
 

@@ -23,6 +23,12 @@ public sealed record EngineOptions
     /// <summary>Input tile side on a GPU: bigger tiles amortise launch overhead.</summary>
     public int GpuTileSize { get; init; } = 512;
 
+    /// <summary>
+    /// On the CPU, run a model's int8 variant when it has one (integer multiply-adds, about 2x the
+    /// float32 rate; output within 40+ dB PSNR of float32, see docs/BENCHMARKS.md). GPUs always run float32.
+    /// </summary>
+    public Inference.ModelPrecision CpuPrecision { get; init; } = Inference.ModelPrecision.Int8;
+
     /// <summary>ONNX Runtime intra-op threads on the CPU; 0 means one per core.</summary>
     public int CpuThreads { get; init; }
 

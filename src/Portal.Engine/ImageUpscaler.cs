@@ -116,7 +116,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
                 $"The model '{entry.Id}' is not installed yet; it is fetched and converted on first use.");
         }
 
-        return _sessions.Get(path, entry.Scale);
+        return _sessions.Get(path, _store.Int8PathOf(entry), entry.Scale);
     }
 
     public string ModelPath(ModelEntry entry)

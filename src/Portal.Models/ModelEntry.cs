@@ -63,6 +63,35 @@ public sealed record ModelEntry
     /// <summary>The licence text, relative to the manifest's folder.</summary>
     public required string LicenceFile { get; init; }
 
+    /// <summary>The int8 variant the CPU runs by default, when one has been made (<c>portal models quantize</c>); always committed.</summary>
+    public Int8Variant? Int8 { get; init; }
+
     /// <summary>What a person should know before choosing it (e.g. GAN models can alter faces).</summary>
     public string? Notes { get; init; }
+}
+
+/// <summary>
+/// A calibrated int8 (QDQ) copy of a model for the CPU: uint8 activations, per-channel weights,
+/// with the convolutions that cost the most accuracy left in float.
+/// </summary>
+public sealed record Int8Variant
+{
+    /// <summary>The ONNX file, relative to the manifest's folder.</summary>
+    public required string File { get; init; }
+
+    public required string Sha256 { get; init; }
+
+    public required long SizeBytes { get; init; }
+
+    /// <summary>Convolutions that run on integers.</summary>
+    public required int IntegerConvs { get; init; }
+
+    /// <summary>Convolutions left in float because quantizing them cost the most accuracy.</summary>
+    public required int FloatConvs { get; init; }
+
+    /// <summary>7 (safe from the AVX2 multiply-add saturation) or 8.</summary>
+    public required int WeightBits { get; init; }
+
+    /// <summary>PSNR (dB, RGB, 8-bit outputs) of the int8 output against float32 on the worst evaluation photo.</summary>
+    public required double PsnrVsFloat { get; init; }
 }

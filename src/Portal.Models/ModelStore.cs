@@ -27,6 +27,10 @@ public sealed class ModelStore(string modelsDirectory, string cacheDirectory, Ac
     public string PathOf(ModelEntry entry) =>
         Path.Combine(entry.Committed ? ModelsDirectory : ConvertedCacheDirectory, entry.File);
 
+    /// <summary>The int8 variant's path, or null when the model has none or its file is missing.</summary>
+    public string? Int8PathOf(ModelEntry entry) =>
+        entry.Int8 is { } int8 && Path.Combine(ModelsDirectory, int8.File) is var path && File.Exists(path) ? path : null;
+
     /// <summary>True when the file is present; a model that is not installed yet is shown as such, not as an error.</summary>
     public bool IsInstalled(ModelEntry entry) => File.Exists(PathOf(entry));
 

@@ -11,8 +11,9 @@ public sealed class OnnxTileModel : ITileModel, IDisposable
     private readonly HashSet<(int, int)> _warmShapes = [];
     private readonly Lock _warmLock = new();
 
-    internal OnnxTileModel(InferenceSession session, int scale, ExecutionDevice device)
+    internal OnnxTileModel(InferenceSession session, int scale, ExecutionDevice device, ModelPrecision precision)
     {
+        Precision = precision;
         _session = session;
         Scale = scale;
         Device = device;
@@ -21,6 +22,9 @@ public sealed class OnnxTileModel : ITileModel, IDisposable
     }
 
     public int Scale { get; }
+
+    /// <summary>Which copy of the model the session runs: the int8 variant or float32.</summary>
+    public ModelPrecision Precision { get; }
 
     /// <summary>The device the session actually runs on (after any fallback).</summary>
     public ExecutionDevice Device { get; }

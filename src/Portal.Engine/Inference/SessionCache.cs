@@ -16,10 +16,13 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
     /// <summary>Why CUDA could not be used, once a GPU session has been tried and failed.</summary>
     public string? GpuUnavailableReason => _gpuUnavailableReason;
 
-    public OnnxTileModel Get(string onnxPath, int scale)
+    /// <param name="onnxPath">The float32 model.</param>
+    /// <param name="int8Path">Its int8 variant, if it has one: what the CPU runs unless float32 is configured.</param>
+    public OnnxTileModel Get(string onnxPath, string? int8Path, int scale)
     {
         var key = (Path.GetFullPath(onnxPath), options.UseGpu);
-        var lazy = _sessions.GetOrAdd(key, k => new Lazy<OnnxTileModel>(() => Create(k.Path, scale, k.Gpu)));
+        var cpuPath = int8Path is not null && options.CpuPrecision == ModelPrecision.Int8 ? int8Path : onnxPath;
+        var lazy = _sessions.GetOrAdd(key, k => new Lazy<OnnxTileModel>(() => Create(k.Path, cpuPath, scale, k.Gpu)));
         try
         {
             return lazy.Value;
@@ -31,7 +34,7 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
         }
     }
 
-    private OnnxTileModel Create(string path, int scale, bool tryGpu)
+    private OnnxTileModel Create(string path, string cpuPath, int scale, bool tryGpu)
     {
         if (tryGpu)
         {
@@ -43,9 +46,11 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
         }
 
         using var cpuOptions = CreateCpuOptions(options);
-        var session = new InferenceSession(path, cpuOptions);
-        logger.LogInformation("Loaded model {Model} on the CPU with {Threads} threads.", Path.GetFileName(path), cpuOptions.IntraOpNumThreads);
-        return new OnnxTileModel(session, scale, ExecutionDevice.Cpu);
+        var session = new InferenceSession(cpuPath, cpuOptions);
+        var precision = cpuPath == path ? ModelPrecision.Float32 : ModelPrecision.Int8;
+        logger.LogInformation("Loaded model {Model} on the CPU ({Precision}) with {Threads} threads.",
+            Path.GetFileName(cpuPath), precision, cpuOptions.IntraOpNumThreads);
+        return new OnnxTileModel(session, scale, ExecutionDevice.Cpu, precision);
     }
 
     private OnnxTileModel? TryCreateGpu(string path, int scale)
@@ -65,7 +70,7 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
             gpuOptions.AppendExecutionProvider_CUDA(options.GpuDeviceId);
             var session = new InferenceSession(path, gpuOptions);
             logger.LogInformation("Loaded model {Model} on CUDA device {Device}.", Path.GetFileName(path), options.GpuDeviceId);
-            return new OnnxTileModel(session, scale, ExecutionDevice.Cuda);
+            return new OnnxTileModel(session, scale, ExecutionDevice.Cuda, ModelPrecision.Float32);
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {

@@ -30,6 +30,23 @@ public static class ImageQuality
         return mse == 0 ? 100 : 10 * Math.Log10(255.0 * 255.0 / mse);
     }
 
+    /// <summary>PSNR over all three channels of the whole image (no border): how close two outputs of the same size are.</summary>
+    public static double RgbPsnr(RgbImage expected, RgbImage actual)
+    {
+        if (expected.Planes.Length != actual.Planes.Length)
+        {
+            throw new ArgumentException("The images differ in size.", nameof(actual));
+        }
+        double sum = 0;
+        for (var i = 0; i < expected.Planes.Length; i++)
+        {
+            var d = (expected.Planes[i] - actual.Planes[i]) * 255.0;
+            sum += d * d;
+        }
+        var mse = sum / expected.Planes.Length;
+        return mse == 0 ? 100 : 10 * Math.Log10(255.0 * 255.0 / mse);
+    }
+
     /// <summary>Mean SSIM with an 11x11 Gaussian window (sigma 1.5), K1 = 0.01, K2 = 0.03.</summary>
     public static double Ssim(RgbImage expected, RgbImage actual, int border)
     {

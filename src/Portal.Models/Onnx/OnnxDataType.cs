@@ -5,7 +5,9 @@ internal enum OnnxDataType
 {
     Float = 1,
     UInt8 = 2,
+    Int8 = 3,
     UInt16 = 4,
+    Int32 = 6,
     Int64 = 7,
     Float16 = 10,
 }

@@ -13,6 +13,9 @@ public sealed class EngineSettings
     [Range(0, 64)]
     public int GpuDeviceId { get; set; }
 
+    /// <summary>On the CPU: Int8 runs a model's calibrated int8 variant when it has one (about 2x faster), Float32 never does.</summary>
+    public Portal.Engine.Inference.ModelPrecision CpuPrecision { get; set; } = Portal.Engine.Inference.ModelPrecision.Int8;
+
     /// <summary>Threads ONNX Runtime uses on the CPU; 0 means one per core.</summary>
     [Range(0, 1024)]
     public int CpuThreads { get; set; }

@@ -28,6 +28,7 @@ public static class JobsServiceExtensions
                     UseGpu = settings.UseGpu,
                     GpuDeviceId = settings.GpuDeviceId,
                     CpuThreads = settings.CpuThreads,
+                    CpuPrecision = settings.CpuPrecision,
                 },
                 sp.GetRequiredService<ILogger<ImageUpscaler>>());
         });

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Portal.Models;
+using Portal.Models.Evaluation;
+using Portal.Models.Quantization;
+
+namespace Portal.Cli;
+
+/// <summary>
+/// <c>models quantize</c>: makes the int8 (QDQ) variant of a model from calibration images and
+/// reports how far its output is from the float model's and how much faster it runs.
+/// </summary>
+internal static class QuantizeCommand
+{
+    public static Command Create()
+    {
+        var ids = new Option<string[]>("--id") { Description = "Model ids to quantize (repeatable).", Required = true };
+        var calibration = new Option<string?>("--calibration") { Description = "Folder of calibration images (default: models/calibration)." };
+        var images = new Option<string?>("--images") { Description = "Folder of images to compare int8 with float32 on (default: models/evaluation/photos)." };
+        var output = new Option<string?>("--output") { Description = "Write the .int8.onnx files here for a trial, leaving models/ and the manifest alone (default: models/, and the manifest records each variant)." };
+        var weightBits = new Option<int>("--weight-bits") { Description = "7 (no AVX2 saturation, default) or 8.", DefaultValueFactory = _ => 7 };
+        var percentile = new Option<double>("--percentile") { Description = "Activation range percentile per tile (1 = min/max).", DefaultValueFactory = _ => 1.0 };
+        var allConvs = new Option<bool>("--all-convs") { Description = "Also quantize the convolutions that write the output image." };
+        var target = new Option<double>("--target-psnr") { Description = "dB against float32 the int8 model must keep on the calibration tiles (default 43).", DefaultValueFactory = _ => 43.0 };
+        var command = new Command("quantize", "Make int8 variants of models (calibrated QDQ) and compare them with float32.")
+        {
+            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target },
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var store = ModelsCommand.OpenStore(parseResult);
+            var calibrationFolder = parseResult.GetValue(calibration) ?? Path.Combine(store.ModelsDirectory, "calibration");
+            var compareFolder = parseResult.GetValue(images) ?? Path.Combine(store.ModelsDirectory, "evaluation", "photos");
+            var trialFolder = parseResult.GetValue(output);
+            var outputFolder = trialFolder ?? store.ModelsDirectory;
+            var options = new QuantizationOptions(parseResult.GetValue(weightBits), !parseResult.GetValue(allConvs), parseResult.GetValue(percentile), parseResult.GetValue(target));
+            var calibrationImages = ImagesIn(calibrationFolder);
+            var compareImages = ImagesIn(compareFolder);
+            if (calibrationImages.Count == 0 || compareImages.Count == 0)
+            {
+                Console.Error.WriteLine($"No images found in {(calibrationImages.Count == 0 ? calibrationFolder : compareFolder)}.");
+                return 2;
+            }
+            Directory.CreateDirectory(outputFolder);
+            foreach (var id in parseResult.GetValue(ids) ?? [])
+            {
+                var entry = store.Manifest.FindById(id);
+                if (entry is null)
+                {
+                    Console.Error.WriteLine($"Unknown model id {id}.");
+                    return 2;
+                }
+                var floatPath = await store.EnsureInstalledAsync(entry, cancellationToken);
+                var floatModel = await File.ReadAllBytesAsync(floatPath, cancellationToken);
+                var quantized = ModelQuantizer.Quantize(floatModel, calibrationImages, options, Console.WriteLine);
+                var quantizedPath = Path.Combine(outputFolder, entry.Id + ".int8.onnx");
+                await File.WriteAllBytesAsync(quantizedPath, quantized.Onnx, cancellationToken);
+                Console.WriteLine($"Wrote {quantizedPath} ({quantized.Onnx.Length:N0} bytes; float32 {floatModel.Length:N0}): "
+                    + $"{quantized.IntegerConvs} convolutions in int8, {quantized.FloatConvs.Count} kept in float.");
+                var worst = Compare(entry, floatPath, quantizedPath, compareImages);
+                if (trialFolder is null)
+                {
+                    var variant = new Int8Variant
+                    {
+                        File = Path.GetFileName(quantizedPath),
+                        Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(quantized.Onnx)),
+                        SizeBytes = quantized.Onnx.Length,
+                        IntegerConvs = quantized.IntegerConvs,
+                        FloatConvs = quantized.FloatConvs.Count,
+                        WeightBits = options.WeightBits,
+                        PsnrVsFloat = Math.Round(worst, 2),
+                    };
+                    var manifest = ModelManifest.Load(store.ManifestPath);
+                    manifest = manifest with { Models = manifest.Models.Select(m => m.Id == entry.Id ? m with { Int8 = variant } : m).ToList() };
+                    manifest.Save(store.ManifestPath);
+                    Console.WriteLine($"Recorded the int8 variant of {entry.Id} in {store.ManifestPath}.");
+                }
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static List<RgbImage> ImagesIn(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.GetFiles(folder).Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).Select(RgbImage.Load).ToList()
+            : [];
+
+    /// <summary>Prints the comparison and returns the worst image's PSNR.</summary>
+    private static double Compare(ModelEntry entry, string floatPath, string quantizedPath, List<RgbImage> images)
+    {
+        using var floatModel = new OnnxUpscaler(floatPath);
+        using var quantizedModel = new OnnxUpscaler(quantizedPath);
+        var floatSeconds = 0.0;
+        var quantizedSeconds = 0.0;
+        var worst = double.MaxValue;
+        var pixels = 0L;
+        foreach (var image in images)
+        {
+            floatModel.Upscale(image);
+            quantizedModel.Upscale(image);
+            var watch = Stopwatch.StartNew();
+            var expected = floatModel.Upscale(image).Quantized();
+            floatSeconds += watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            var actual = quantizedModel.Upscale(image).Quantized();
+            quantizedSeconds += watch.Elapsed.TotalSeconds;
+            pixels += (long)image.Width * image.Height;
+            worst = Math.Min(worst, ImageQuality.RgbPsnr(expected, actual));
+        }
+        var work = (double)entry.FlopsPerInputPixel * pixels / 1e9;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{entry.Id}: int8 vs float32 PSNR (RGB, 8-bit output) worst image {worst:F2} dB; float32 {work / floatSeconds:F1} GFLOP/s, int8 {work / quantizedSeconds:F1} GFLOP/s ({floatSeconds / quantizedSeconds:F2}x)."));
+        return worst;
+    }
+}

@@ -1,0 +1,157 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Portal.Models.Evaluation;
+using Portal.Models.Onnx;
+
+namespace Portal.Models.Quantization;
+
+/// <summary>The int8 model and what it took to stay close to the float one.</summary>
+/// <param name="FloatConvs">Convolutions left in float because quantizing them cost the most accuracy.</param>
+/// <param name="CalibrationPsnr">PSNR of the int8 output against the float output on the calibration tiles (unrounded, RGB).</param>
+public sealed record QuantizedModel(byte[] Onnx, int IntegerConvs, IReadOnlyList<string> FloatConvs, double CalibrationPsnr);
+
+/// <summary>
+/// Makes the int8 variant of a converted model: calibrates activation ranges on image tiles,
+/// writes the QDQ graph, and if the result strays further from the float model than the target
+/// allows, measures how much each convolution alone costs and leaves the worst ones in float
+/// until the target is met. Deterministic for the same model, tiles and options.
+/// </summary>
+public static class ModelQuantizer
+{
+    /// <summary>Side of the square calibration tiles: large enough for real image structure, small enough that every activation of the deepest model fits in memory at once.</summary>
+    public const int CalibrationTileSize = 96;
+
+    public static QuantizedModel Quantize(byte[] floatModel, IReadOnlyList<RgbImage> calibrationImages, QuantizationOptions options, Action<string>? log = null)
+    {
+        var graph = OnnxGraph.Read(floatModel);
+        var tensors = QdqQuantizer.ActivationsToQuantize(graph, options);
+        var tiles = calibrationImages.SelectMany(image => Tiles(image, CalibrationTileSize)).ToList();
+        log?.Invoke($"Calibrating {tensors.Count} activations on {tiles.Count} tiles of {CalibrationTileSize} px...");
+        var ranges = ActivationCalibrator.Calibrate(floatModel, tensors, tiles, options.Percentile, null);
+
+        // The accuracy check runs on a spread of the calibration tiles: enough to rank layers, cheap enough to repeat.
+        var checkTiles = tiles.Where((_, i) => i % Math.Max(1, tiles.Count / 6) == 0).Take(6).ToList();
+        var reference = Run(floatModel, checkTiles);
+        var convs = QdqQuantizer.QuantizableConvs(graph, options).Select(c => c.Name).ToList();
+        var floatConvs = new HashSet<string>(StringComparer.Ordinal);
+        var model = QdqQuantizer.Quantize(floatModel, ranges, options, floatConvs);
+        var psnr = Psnr(reference, Run(model, checkTiles));
+        log?.Invoke($"All {convs.Count} convolutions in int8: {psnr:F2} dB against float32 (target {options.TargetPsnr:F1} dB).");
+        if (psnr >= options.TargetPsnr)
+        {
+            return new QuantizedModel(model, convs.Count, [], psnr);
+        }
+
+        // Ranking only needs the order, so it runs on two small crops; the checks below use the full tiles.
+        var rankTiles = checkTiles.Take(2).Select(t => Crop(t, 0, 0, Math.Min(64, t.Width), Math.Min(64, t.Height))).ToList();
+        var rankReference = Run(floatModel, rankTiles);
+        log?.Invoke($"Measuring each of the {convs.Count} convolutions' cost alone...");
+        var cost = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var conv in convs)
+        {
+            var single = QdqQuantizer.Quantize(floatModel, ranges, options, convs.Where(c => c != conv).ToHashSet(StringComparer.Ordinal));
+            cost[conv] = MeanSquaredError(rankReference, Run(single, rankTiles));
+        }
+        var ranked = convs.OrderByDescending(c => cost[c]).ThenBy(c => c, StringComparer.Ordinal).ToList();
+
+        // Leave the costliest 1, 2, 4, ... convolutions in float until the target is met, then
+        // narrow down between the last miss and the first hit.
+        (byte[] Model, double Psnr) Try(int count)
+        {
+            var candidate = QdqQuantizer.Quantize(floatModel, ranges, options, ranked.Take(count).ToHashSet(StringComparer.Ordinal));
+            var result = Psnr(reference, Run(candidate, checkTiles));
+            log?.Invoke($"{count} convolution(s) in float ({string.Join(", ", ranked.Take(Math.Min(count, 4)))}{(count > 4 ? ", ..." : "")}): {result:F2} dB.");
+            return (candidate, result);
+        }
+        int miss = 0, hit = ranked.Count;
+        (byte[] Model, double Psnr) best = (QdqQuantizer.Quantize(floatModel, ranges, options, ranked.ToHashSet(StringComparer.Ordinal)), 100);
+        for (var count = 1; count < ranked.Count; count *= 2)
+        {
+            var attempt = Try(count);
+            if (attempt.Psnr >= options.TargetPsnr)
+            {
+                (hit, best) = (count, attempt);
+                break;
+            }
+            miss = count;
+        }
+        while (hit - miss > 1)
+        {
+            var middle = (miss + hit) / 2;
+            var attempt = Try(middle);
+            if (attempt.Psnr >= options.TargetPsnr)
+            {
+                (hit, best) = (middle, attempt);
+            }
+            else
+            {
+                miss = middle;
+            }
+        }
+        (model, psnr) = best;
+        floatConvs = ranked.Take(hit).ToHashSet(StringComparer.Ordinal);
+        return new QuantizedModel(model, convs.Count - floatConvs.Count, ranked.Where(floatConvs.Contains).ToList(), psnr);
+    }
+
+    /// <summary>Non-overlapping tiles covering the image (at least one, edge tiles shifted inward).</summary>
+    public static IEnumerable<RgbImage> Tiles(RgbImage image, int size)
+    {
+        var width = Math.Min(size, image.Width);
+        var height = Math.Min(size, image.Height);
+        for (var y = 0; y < image.Height; y += height)
+        {
+            for (var x = 0; x < image.Width; x += width)
+            {
+                yield return Crop(image, Math.Min(x, image.Width - width), Math.Min(y, image.Height - height), width, height);
+            }
+        }
+    }
+
+    public static RgbImage Crop(RgbImage image, int left, int top, int width, int height)
+    {
+        var planes = new float[3 * width * height];
+        var sourceArea = image.Width * image.Height;
+        for (var c = 0; c < 3; c++)
+        {
+            for (var y = 0; y < height; y++)
+            {
+                Array.Copy(image.Planes, c * sourceArea + (top + y) * image.Width + left, planes, (c * height + y) * width, width);
+            }
+        }
+        return new RgbImage(width, height, planes);
+    }
+
+    private static List<float[]> Run(byte[] model, List<RgbImage> tiles)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount };
+        using var session = new InferenceSession(model, options);
+        return tiles.Select(tile =>
+        {
+            var input = new DenseTensor<float>(tile.Planes, [1, 3, tile.Height, tile.Width]);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", input)]);
+            return results[0].AsTensor<float>().ToArray();
+        }).ToList();
+    }
+
+    private static double MeanSquaredError(List<float[]> expected, List<float[]> actual)
+    {
+        double sum = 0;
+        long count = 0;
+        for (var t = 0; t < expected.Count; t++)
+        {
+            for (var i = 0; i < expected[t].Length; i++)
+            {
+                var d = expected[t][i] - actual[t][i];
+                sum += d * d;
+            }
+            count += expected[t].Length;
+        }
+        return sum / count;
+    }
+
+    private static double Psnr(List<float[]> expected, List<float[]> actual)
+    {
+        var mse = MeanSquaredError(expected, actual);
+        return mse == 0 ? 100 : 10 * Math.Log10(1.0 / mse);
+    }
+}
