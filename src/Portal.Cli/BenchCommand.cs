@@ -111,7 +111,7 @@ internal static class BenchCommand
         var request = new UpscaleRequest { ModelId = entry.Id, Scale = entry.Scale, TileSize = tile, Format = Portal.Engine.Imaging.OutputFormat.Png };
         var plan = upscaler.Plan(inputPath, request);
         var tileSize = upscaler.TileSizeFor(onnx.Device, tile);
-        var tiles = TilePlanner.Plan(plan.Header.Width, plan.Header.Height, tileSize, ModelOverlaps.For(entry));
+        var tiles = TilePlanner.Plan(plan.Header.Width, plan.Header.Height, tileSize, ModelOverlaps.For(entry, onnx.Precision));
         onnx.WarmUp(Math.Max(tiles.WindowWidth, TiledRunner.MinWindowSide), Math.Max(tiles.WindowHeight, TiledRunner.MinWindowSide));
 
         var timed = new TimedModel(onnx);
@@ -140,7 +140,7 @@ internal static class BenchCommand
         {
             var model = upscaler.LoadModel(entry);
             var untiled = RunToBytes(source, model, Math.Max(source.Width, source.Height), 0);
-            var line = new StringBuilder(string.Create(Inv, $"{entry.Id,-30} chosen {ModelOverlaps.For(entry),2}:"));
+            var line = new StringBuilder(string.Create(Inv, $"{entry.Id,-30} {model.Precision.ToString().ToLowerInvariant(),-7} chosen {ModelOverlaps.For(entry, model.Precision),2}:"));
             foreach (var overlap in new[] { 0, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64 })
             {
                 if (40 + (2 * overlap) >= Math.Min(source.Width, source.Height))
@@ -162,14 +162,14 @@ internal static class BenchCommand
         return 0;
     }
 
-    private static byte[] RunToBytes(Portal.Engine.Imaging.SourceImage source, ITileModel model, int tile, int overlap)
+    internal static byte[] RunToBytes(Portal.Engine.Imaging.SourceImage source, ITileModel model, int tile, int overlap)
     {
         using var stream = new MemoryStream();
         TiledRunner.Run(source, model, TilePlanner.Plan(source.Width, source.Height, tile, overlap), stream, null, CancellationToken.None);
         return stream.ToArray();
     }
 
-    private static double Psnr(byte[] a, byte[] b)
+    internal static double Psnr(byte[] a, byte[] b)
     {
         double sum = 0;
         for (var i = 0; i < a.Length; i++)

@@ -97,7 +97,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             }
 
             var model = LoadModel(entry);
-            var side = TileSizeFor(model.Device, null) + (2 * ModelOverlaps.For(entry));
+            var side = TileSizeFor(model.Device, null) + (2 * ModelOverlaps.For(entry, model.Precision));
             var started = Stopwatch.GetTimestamp();
             model.WarmUp(side, side);
             _logger.LogInformation("Warmed up {Model} at {Side}x{Side} in {Ms:0} ms.", id, side, side, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -214,7 +214,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         {
             using var source = ImageDecoder.Decode(inputPath, plan.Header, cancellationToken);
             var tileSize = TileSizeFor(device, request.TileSize);
-            var overlap = request.Overlap ?? ModelOverlaps.For(plan.Model);
+            var overlap = request.Overlap ?? ModelOverlaps.For(plan.Model, model.Precision);
             var tiles = TilePlanner.Plan(source.Width, source.Height, tileSize, overlap);
 
             using (var file = new FileStream(scratch, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))

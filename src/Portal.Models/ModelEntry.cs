@@ -94,4 +94,10 @@ public sealed record Int8Variant
 
     /// <summary>PSNR (dB, RGB, 8-bit outputs) of the int8 output against float32 on the worst evaluation photo.</summary>
     public required double PsnrVsFloat { get; init; }
+
+    /// <summary>
+    /// Context pixels per tile side the int8 model needs to stay 55 dB from an untiled run (0 =
+    /// not measured, use the family's). Wider than float32's: see ModelOverlaps.
+    /// </summary>
+    public int Overlap { get; init; }
 }

@@ -8,6 +8,9 @@ public interface ITileModel
 {
     int Scale { get; }
 
+    /// <summary>Int8 models need wider tile overlaps (their rounding carries border effects further).</summary>
+    ModelPrecision Precision => ModelPrecision.Float32;
+
     /// <summary>Runs one tile. <paramref name="output"/> has length 3 x (Scale x height) x (Scale x width).</summary>
     void Run(ReadOnlyMemory<float> input, int width, int height, Memory<float> output, CancellationToken cancellationToken);
 }

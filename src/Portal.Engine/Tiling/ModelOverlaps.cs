@@ -28,9 +28,15 @@ public static class ModelOverlaps
     /// <summary>Used for an unknown family: generous, costs speed not quality.</summary>
     public const int Fallback = 32;
 
-    public static int For(ModelEntry model)
+    /// <summary>
+    /// The overlap for a model as it runs. An int8 variant records its own, measured when it was
+    /// made: rounding turns the tiny float differences near a tile border into whole quantization
+    /// steps, so the difference fades out more slowly than in float32.
+    /// </summary>
+    public static int For(ModelEntry model, Inference.ModelPrecision precision = Inference.ModelPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return ByFamily.GetValueOrDefault(model.Family, Fallback);
+        var overlap = ByFamily.GetValueOrDefault(model.Family, Fallback);
+        return precision == Inference.ModelPrecision.Int8 && model.Int8 is { Overlap: > 0 } int8 ? Math.Max(overlap, int8.Overlap) : overlap;
     }
 }

@@ -1,4 +1,5 @@
 using Portal.Engine.Imaging;
+using Portal.Engine.Inference;
 using Portal.Engine.Tests.Support;
 using Portal.Engine.Tiling;
 using Portal.Models;
@@ -22,17 +23,23 @@ public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
     };
 
     private readonly ImageUpscaler _upscaler = new(Options);
+    private readonly ImageUpscaler _floatUpscaler = new(Options with { CpuPrecision = ModelPrecision.Float32 });
 
-    public static TheoryData<string> InstalledModels()
+    /// <summary>Every installed model in float32, and again as its int8 variant where it has one.</summary>
+    public static TheoryData<string, ModelPrecision> InstalledModels()
     {
-        var data = new TheoryData<string>();
+        var data = new TheoryData<string, ModelPrecision>();
         using var upscaler = new ImageUpscaler(Options);
         // Fetched models (thick, div2k, x4plus-anime) cost minutes on 2 cores; they run when asked for
         // with PORTAL_TEST_ALL_MODELS=1 (their measured values are in docs/BENCHMARKS.md).
         var all = Environment.GetEnvironmentVariable("PORTAL_TEST_ALL_MODELS") == "1";
         foreach (var model in upscaler.Manifest.Models.Where(m => (m.Committed || all) && upscaler.IsInstalled(m)))
         {
-            data.Add(model.Id);
+            data.Add(model.Id, ModelPrecision.Float32);
+            if (model.Int8 is not null)
+            {
+                data.Add(model.Id, ModelPrecision.Int8);
+            }
         }
 
         return data;
@@ -40,23 +47,25 @@ public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(InstalledModels))]
-    public void Seams_stay_below_50_dB(string modelId)
+    public void Seams_stay_below_50_dB(string modelId, ModelPrecision precision)
     {
-        var entry = _upscaler.Manifest.FindById(modelId)!;
-        var model = _upscaler.LoadModel(entry);
+        var upscaler = precision == ModelPrecision.Int8 ? _upscaler : _floatUpscaler;
+        var entry = upscaler.Manifest.FindById(modelId)!;
+        var model = upscaler.LoadModel(entry);
+        Assert.Equal(precision, model.Precision);
         using var full = SeamFreeAssembly.Load("texture.png");
 
         // Heavy networks get a 96 x 72 crop (still 6 tiles) to keep the suite within minutes, unless
         // their overlap is so wide that a window would cover the whole crop.
-        var overlap = ModelOverlaps.For(entry);
+        var overlap = ModelOverlaps.For(entry, precision);
         var heavy = entry.FlopsPerInputPixel > 4_000_000 && TestTile + (2 * overlap) < 72;
         using var source = heavy ? Crop(full, 96, 72) : Crop(full, full.Width, full.Height);
         var untiled = SeamFreeAssembly.RunToBytes(source, model, Math.Max(source.Width, source.Height), 0);
         var tiled = SeamFreeAssembly.RunToBytes(source, model, TestTile, overlap);
         var psnr = Psnr.Of(untiled, tiled);
 
-        output.WriteLine($"{modelId}: overlap {overlap} -> {psnr:0.00} dB");
-        Assert.True(psnr >= 50, $"{modelId} at overlap {overlap}: {psnr:0.00} dB");
+        output.WriteLine($"{modelId} ({precision}): overlap {overlap} -> {psnr:0.00} dB");
+        Assert.True(psnr >= 50, $"{modelId} ({precision}) at overlap {overlap}: {psnr:0.00} dB");
     }
 
     [Fact]
@@ -85,5 +94,9 @@ public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
         return new SourceImage(width, height, pixels, null, null, false, new Dictionary<string, byte[]>());
     }
 
-    public void Dispose() => _upscaler.Dispose();
+    public void Dispose()
+    {
+        _upscaler.Dispose();
+        _floatUpscaler.Dispose();
+    }
 }

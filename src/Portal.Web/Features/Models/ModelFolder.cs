@@ -31,9 +31,15 @@ public sealed class ModelFolder
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                // Models fetched and converted on first use are listed with "committed": false and are not expected on disk.
+                // Models fetched and converted on first use are listed with "committed": false and are not
+                // expected on disk; their int8 variants are small and always committed.
                 if (element.TryGetProperty("committed", out var committed) && committed.ValueKind == JsonValueKind.False)
                 {
+                    if (element.TryGetProperty("int8", out var int8))
+                    {
+                        Collect(int8, files);
+                    }
+
                     return;
                 }
 
