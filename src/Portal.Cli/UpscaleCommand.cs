@@ -82,7 +82,7 @@ internal static class UpscaleCommand
                 bar.Finish();
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"Wrote {outputPath}: {result.Width} x {result.Height} {result.Format} in {result.Elapsed.TotalSeconds:0.0} s ({result.Tiles} tiles of {result.TileSize} px, overlap {result.Overlap}, {result.Device})."));
+                    $"Wrote {outputPath}: {result.Width} x {result.Height} {result.Format} in {result.Elapsed.TotalSeconds:0.0} s ({result.Tiles} tiles of {result.TileSize} px, overlap {result.Overlap}, {result.Device} {result.Precision.ToString().ToLowerInvariant()})."));
                 return 0;
             }
             catch (UpscaleException e)

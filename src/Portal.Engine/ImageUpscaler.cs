@@ -240,11 +240,11 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             progress?.Report(new UpscaleProgress(UpscaleStage.Done, tiles.Count, tiles.Count));
             var elapsed = Stopwatch.GetElapsedTime(started);
             _logger.LogInformation(
-                "Upscaled {Input} with {Model} to {Width}x{Height} in {Seconds:0.0} s ({Tiles} tiles of {Tile} px, overlap {Overlap}, {Device}).",
-                Path.GetFileName(inputPath), plan.Model.Id, plan.OutputWidth, plan.OutputHeight, elapsed.TotalSeconds, tiles.Count, tileSize, overlap, device);
+                "Upscaled {Input} with {Model} to {Width}x{Height} in {Seconds:0.0} s ({Tiles} tiles of {Tile} px, overlap {Overlap}, {Device} {Precision}).",
+                Path.GetFileName(inputPath), plan.Model.Id, plan.OutputWidth, plan.OutputHeight, elapsed.TotalSeconds, tiles.Count, tileSize, overlap, device, model.Precision);
             return new UpscaleResult(
                 outputPath, plan.OutputWidth, plan.OutputHeight, plan.Format, plan.Model.Id, plan.Model.Scale,
-                plan.RequestedScale, device, tiles.Count, tileSize, overlap, elapsed);
+                plan.RequestedScale, device, tiles.Count, tileSize, overlap, elapsed) { Precision = model.Precision };
         }
         finally
         {

@@ -19,4 +19,7 @@ public sealed record UpscaleResult(
     TimeSpan Elapsed)
 {
     public bool Resampled => ModelScale != RequestedScale;
+
+    /// <summary>Which copy of the model ran: the int8 variant (CPU) or float32.</summary>
+    public ModelPrecision Precision { get; init; } = ModelPrecision.Float32;
 }
