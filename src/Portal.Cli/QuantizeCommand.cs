@@ -58,6 +58,12 @@ internal static class QuantizeCommand
                 var floatPath = await store.EnsureInstalledAsync(entry, cancellationToken);
                 if (parseResult.GetValue(overlapOnly))
                 {
+                    if (entry.Int8 is null)
+                    {
+                        Console.Error.WriteLine($"{id} has no int8 variant yet; run models quantize --id {id} first.");
+                        return 2;
+                    }
+
                     RecordOverlap(store, entry.Id, calibrationFolder);
                     continue;
                 }

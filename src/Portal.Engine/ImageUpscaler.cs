@@ -68,7 +68,11 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
                 progress?.Report(new UpscaleProgress(UpscaleStage.Reading, 0, 0));
                 var plan = Plan(inputPath, request);
                 progress?.Report(new UpscaleProgress(UpscaleStage.LoadingModel, 0, 0));
-                await _store.EnsureInstalledAsync(plan.Model, cancellationToken).ConfigureAwait(false);
+                if (!RunsInt8WithoutFloat(plan.Model))
+                {
+                    await _store.EnsureInstalledAsync(plan.Model, cancellationToken).ConfigureAwait(false);
+                }
+
                 var model = LoadModel(plan.Model);
                 return Run(plan, model, model.Device, inputPath, outputPath, request, progress, cancellationToken);
             },
@@ -90,7 +94,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         {
             cancellationToken.ThrowIfCancellationRequested();
             var entry = Manifest.FindById(id) ?? throw UnknownModel(id);
-            if (!File.Exists(ModelPath(entry)))
+            if (!File.Exists(ModelPath(entry)) && !RunsInt8WithoutFloat(entry))
             {
                 _logger.LogInformation("Skipping warm-up of {Model}: not installed yet.", id);
                 continue;
@@ -109,7 +113,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
     {
         ArgumentNullException.ThrowIfNull(entry);
         var path = ModelPath(entry);
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !RunsInt8WithoutFloat(entry))
         {
             throw new UpscaleException(
                 UpscaleErrorCode.ModelNotInstalled,
@@ -118,6 +122,15 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
 
         return _sessions.Get(path, _store.Int8PathOf(entry), entry.Scale);
     }
+
+    /// <summary>
+    /// True when the CPU will run the model's committed int8 variant and the float32 file is not
+    /// needed: the GPU is off or known to be unusable. A fetched model then needs no download.
+    /// </summary>
+    private bool RunsInt8WithoutFloat(ModelEntry entry) =>
+        Options.CpuPrecision == ModelPrecision.Int8
+        && _store.Int8PathOf(entry) is not null
+        && (!Options.UseGpu || _sessions.GpuUnavailableReason is not null);
 
     public string ModelPath(ModelEntry entry)
     {

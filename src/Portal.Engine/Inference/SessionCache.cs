@@ -22,7 +22,8 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
     {
         var key = (Path.GetFullPath(onnxPath), options.UseGpu);
         var cpuPath = int8Path is not null && options.CpuPrecision == ModelPrecision.Int8 ? int8Path : onnxPath;
-        var lazy = _sessions.GetOrAdd(key, k => new Lazy<OnnxTileModel>(() => Create(k.Path, cpuPath, scale, k.Gpu)));
+        // Without the float32 file (a fetched model not fetched yet) only the int8 variant can run.
+        var lazy = _sessions.GetOrAdd(key, k => new Lazy<OnnxTileModel>(() => Create(k.Path, cpuPath, scale, k.Gpu && File.Exists(k.Path))));
         try
         {
             return lazy.Value;

@@ -104,6 +104,23 @@ public sealed class Int8Quantization
         Assert.Equal(ModelPrecision.Float32, upscaler.LoadModel(withoutVariant).Precision);
     }
 
+    [Fact]
+    public async Task A_fetched_model_runs_its_committed_int8_variant_on_the_cpu_without_being_downloaded()
+    {
+        using var cache = new TempDirectory();
+        using var upscaler = new ImageUpscaler(new EngineOptions { ModelsDirectory = RepoPaths.Models, ModelCacheDirectory = cache.Path, UseGpu = false, CpuTileSize = 48 });
+        var entry = upscaler.Manifest.Models.FirstOrDefault(m => !m.Committed && m.Int8 is not null);
+        Assert.NotNull(entry);
+
+        var result = await upscaler.UpscaleAsync(
+            FixturePath.Of("one-pixel.png"), cache.File("out.png"), new UpscaleRequest { ModelId = entry.Id, Scale = entry.Scale });
+
+        Assert.Equal(ModelPrecision.Int8, result.Precision);
+        Assert.Equal((entry.Scale, entry.Scale), (result.Width, result.Height));
+        Assert.False(upscaler.IsInstalled(entry), "the float32 model was fetched although the CPU only needed the int8 variant");
+        Assert.Empty(Directory.GetFiles(cache.Path, "*.onnx", SearchOption.AllDirectories));
+    }
+
     [Theory]
     [InlineData(0f, 6f, 0)]
     [InlineData(-1f, 3f, 64)]
