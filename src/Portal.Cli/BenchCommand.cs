@@ -110,7 +110,7 @@ internal static class BenchCommand
         var onnx = upscaler.LoadModel(entry);
         var request = new UpscaleRequest { ModelId = entry.Id, Scale = entry.Scale, TileSize = tile, Format = Portal.Engine.Imaging.OutputFormat.Png };
         var plan = upscaler.Plan(inputPath, request);
-        var tileSize = upscaler.TileSizeFor(onnx.Device, tile);
+        var tileSize = upscaler.TileSizeFor(onnx.Device, tile, onnx.Precision, ModelOverlaps.For(entry, onnx.Precision));
         var tiles = TilePlanner.Plan(plan.Header.Width, plan.Header.Height, tileSize, ModelOverlaps.For(entry, onnx.Precision));
         onnx.WarmUp(Math.Max(tiles.WindowWidth, TiledRunner.MinWindowSide), Math.Max(tiles.WindowHeight, TiledRunner.MinWindowSide));
 
@@ -258,6 +258,8 @@ internal static class BenchCommand
     private sealed class TimedModel(ITileModel inner) : ITileModel
     {
         public int Scale => inner.Scale;
+
+        public ModelPrecision Precision => inner.Precision;
 
         public double Seconds { get; private set; }
 

@@ -115,6 +115,10 @@ internal static class ModelsCommand
             foreach (var model in manifest.Models)
             {
                 var installed = store.IsInstalled(model) ? (model.Committed ? "yes" : "yes (cache)") : "no (fetched on first use)";
+                if (model.Int8 is { } int8)
+                {
+                    installed += string.Create(CultureInfo.InvariantCulture, $"; int8 variant {(store.Int8PathOf(model) is null ? "missing" : "yes")} ({int8.PsnrVsFloat:F1} dB vs float32)");
+                }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{model.Id,-30} {model.ContentType.ToString().ToLowerInvariant(),-7} {model.Scale,5} {string.Join(",", model.Offers.Select(o => $"{o.ContentType}:{o.QualityLevel}".ToLowerInvariant())),-28} {model.Parameters,10:N0} {model.FlopsPerInputPixel / 1000.0,9:F1} {model.SizeBytes / 1e6,6:F1}  {installed}"));
             }

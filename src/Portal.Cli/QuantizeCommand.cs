@@ -98,25 +98,22 @@ internal static class QuantizeCommand
         return command;
     }
 
-    /// <summary>Candidate overlaps, smallest first; the first that keeps a tiled run 55 dB from an untiled one is recorded.</summary>
-    private static readonly int[] Overlaps = [8, 12, 16, 24, 32, 48];
+    /// <summary>Candidate overlaps, smallest first; the first that keeps a tiled run 53 dB from an untiled one is recorded.</summary>
+    private static readonly int[] Overlaps = [8, 12, 16, 24, 32, 48, 64];
 
-    private const double SeamTargetPsnr = 55;
+    /// <summary>The bar is 50 dB; 3 dB of margin for other images.</summary>
+    private const double SeamTargetPsnr = 53;
 
     /// <summary>
-    /// Measures the int8 variant's tile overlap (40 px tiles on a 120 px crop of fur texture, the
-    /// worst case for seams) and records it in the manifest.
+    /// Measures the int8 variant's tile overlap (40 px tiles on 192 px of fur texture, the worst
+    /// case for seams) and records it in the manifest.
     /// </summary>
     private static void RecordOverlap(ModelStore store, string id, string calibrationFolder)
     {
         var texture = Path.Combine(Path.GetTempPath(), $"portal-seams-{Guid.NewGuid():N}.png");
         try
         {
-            using (var image = NetVips.Image.NewFromFile(Path.Combine(calibrationFolder, "baboon.png")))
-            using (var crop = image.Crop(0, 0, 120, 120))
-            {
-                crop.Pngsave(texture);
-            }
+            File.Copy(Path.Combine(calibrationFolder, "baboon.png"), texture);
             using var upscaler = new ImageUpscaler(new EngineOptions
             {
                 ModelsDirectory = store.ModelsDirectory,
@@ -127,9 +124,9 @@ internal static class QuantizeCommand
             var entry = upscaler.Manifest.FindById(id)!;
             var model = upscaler.LoadModel(entry);
             using var source = ImageDecoder.Decode(texture, ImageInspector.ReadHeader(texture), CancellationToken.None);
-            var untiled = BenchCommand.RunToBytes(source, model, 120, 0);
+            var untiled = BenchCommand.RunToBytes(source, model, Math.Max(source.Width, source.Height), 0);
             var chosen = Overlaps[^1];
-            foreach (var overlap in Overlaps)
+            foreach (var overlap in Overlaps.Where(o => 40 + (2 * o) < Math.Min(source.Width, source.Height)))
             {
                 var psnr = BenchCommand.Psnr(untiled, BenchCommand.RunToBytes(source, model, 40, overlap));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{id} int8: overlap {overlap} -> {psnr:F1} dB tiled vs untiled"));

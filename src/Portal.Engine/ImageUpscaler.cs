@@ -101,7 +101,8 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             }
 
             var model = LoadModel(entry);
-            var side = TileSizeFor(model.Device, null) + (2 * ModelOverlaps.For(entry, model.Precision));
+            var overlap = ModelOverlaps.For(entry, model.Precision);
+            var side = TileSizeFor(model.Device, null, model.Precision, overlap) + (2 * overlap);
             var started = Stopwatch.GetTimestamp();
             model.WarmUp(side, side);
             _logger.LogInformation("Warmed up {Model} at {Side}x{Side} in {Ms:0} ms.", id, side, side, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -226,8 +227,8 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         try
         {
             using var source = ImageDecoder.Decode(inputPath, plan.Header, cancellationToken);
-            var tileSize = TileSizeFor(device, request.TileSize);
             var overlap = request.Overlap ?? ModelOverlaps.For(plan.Model, model.Precision);
+            var tileSize = TileSizeFor(device, request.TileSize, model.Precision, overlap);
             var tiles = TilePlanner.Plan(source.Width, source.Height, tileSize, overlap);
 
             using (var file = new FileStream(scratch, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
@@ -265,8 +266,14 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         }
     }
 
-    internal int TileSizeFor(ExecutionDevice device, int? requested) =>
-        Math.Max(16, requested ?? (device == ExecutionDevice.Cuda ? Options.GpuTileSize : Options.CpuTileSize));
+    /// <summary>
+    /// The configured tile side, except that an int8 model's tile core is at least 8x its overlap:
+    /// int8 needs wide overlaps, and this keeps the context at most 56 % extra work. Its uint8
+    /// activations take a quarter of float32's memory, so the larger tile fits the same budget.
+    /// </summary>
+    internal int TileSizeFor(ExecutionDevice device, int? requested, ModelPrecision precision = ModelPrecision.Float32, int overlap = 0) =>
+        Math.Max(16, requested ?? (device == ExecutionDevice.Cuda ? Options.GpuTileSize
+            : precision == ModelPrecision.Int8 ? Math.Max(Options.CpuTileSize, 8 * overlap) : Options.CpuTileSize));
 
     internal static OutputFormat ResolveFormat(OutputFormat requested, ImageFormat input) => requested switch
     {
