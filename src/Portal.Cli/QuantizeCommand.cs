@@ -25,11 +25,13 @@ internal static class QuantizeCommand
         var weightBits = new Option<int>("--weight-bits") { Description = "7 (no AVX2 saturation, default) or 8.", DefaultValueFactory = _ => 7 };
         var percentile = new Option<double>("--percentile") { Description = "Activation range percentile per tile (1 = min/max).", DefaultValueFactory = _ => 1.0 };
         var allConvs = new Option<bool>("--all-convs") { Description = "Also quantize the convolutions that write the output image." };
+        var separateConcat = new Option<bool>("--separate-concat-ranges") { Description = "Do not give a concat's members one shared range (finer, but the concat requantizes)." };
+        var uint8Concats = new Option<bool>("--uint8-concats") { Description = "Keep concats of mostly quantized tensors in uint8 even before a float conv (faster on RDN feature fusion; can cost accuracy)." };
         var overlapOnly = new Option<bool>("--overlap-only") { Description = "Only re-measure and record the tile overlap of existing int8 variants." };
         var target = new Option<double>("--target-psnr") { Description = "dB against float32 the int8 model must keep on the calibration tiles (default 43).", DefaultValueFactory = _ => 43.0 };
         var command = new Command("quantize", "Make int8 variants of models (calibrated QDQ) and compare them with float32.")
         {
-            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, overlapOnly },
+            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, overlapOnly },
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -38,7 +40,8 @@ internal static class QuantizeCommand
             var compareFolder = parseResult.GetValue(images) ?? Path.Combine(store.ModelsDirectory, "evaluation", "photos");
             var trialFolder = parseResult.GetValue(output);
             var outputFolder = trialFolder ?? store.ModelsDirectory;
-            var options = new QuantizationOptions(parseResult.GetValue(weightBits), !parseResult.GetValue(allConvs), parseResult.GetValue(percentile), parseResult.GetValue(target));
+            var options = new QuantizationOptions(parseResult.GetValue(weightBits), !parseResult.GetValue(allConvs), parseResult.GetValue(percentile), parseResult.GetValue(target),
+                !parseResult.GetValue(separateConcat), parseResult.GetValue(uint8Concats));
             var calibrationImages = ImagesIn(calibrationFolder);
             var compareImages = ImagesIn(compareFolder);
             if (calibrationImages.Count == 0 || compareImages.Count == 0)
@@ -85,6 +88,7 @@ internal static class QuantizeCommand
                         FloatConvs = quantized.FloatConvs.Count,
                         WeightBits = options.WeightBits,
                         PsnrVsFloat = Math.Round(worst, 2),
+                        Options = Flags(options),
                     };
                     var manifest = ModelManifest.Load(store.ManifestPath);
                     manifest = manifest with { Models = manifest.Models.Select(m => m.Id == entry.Id ? m with { Int8 = variant } : m).ToList() };
@@ -145,6 +149,20 @@ internal static class QuantizeCommand
         {
             File.Delete(texture);
         }
+    }
+
+    /// <summary>The options that differ from the defaults, as command-line flags.</summary>
+    private static string Flags(QuantizationOptions options)
+    {
+        var defaults = new QuantizationOptions();
+        var flags = new List<string>();
+        if (options.WeightBits != defaults.WeightBits) flags.Add($"--weight-bits {options.WeightBits}");
+        if (options.Percentile != defaults.Percentile) flags.Add(string.Create(CultureInfo.InvariantCulture, $"--percentile {options.Percentile}"));
+        if (!options.KeepOutputConvFloat) flags.Add("--all-convs");
+        if (options.TargetPsnr != defaults.TargetPsnr) flags.Add(string.Create(CultureInfo.InvariantCulture, $"--target-psnr {options.TargetPsnr}"));
+        if (!options.ShareConcatRanges) flags.Add("--separate-concat-ranges");
+        if (options.Uint8Concats) flags.Add("--uint8-concats");
+        return string.Join(' ', flags);
     }
 
     private static List<RgbImage> ImagesIn(string folder) =>

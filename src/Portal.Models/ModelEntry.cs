@@ -100,4 +100,7 @@ public sealed record Int8Variant
     /// not measured, use the family's). Wider than float32's: see ModelOverlaps.
     /// </summary>
     public int Overlap { get; init; }
+
+    /// <summary>The <c>models quantize</c> options it was made with, to make it again.</summary>
+    public string? Options { get; init; }
 }

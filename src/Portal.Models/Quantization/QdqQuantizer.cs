@@ -12,7 +12,10 @@ namespace Portal.Models.Quantization;
 /// <param name="KeepOutputConvFloat">Leave the convolutions that feed the image output in float: their rounding would land directly on the pixels.</param>
 /// <param name="Percentile">Clip each activation range to this percentile of its magnitudes (1 = plain min/max).</param>
 /// <param name="TargetPsnr">How close (dB, against the float model on the calibration tiles) the int8 model must stay; convolutions are left in float until it does.</param>
-public sealed record QuantizationOptions(int WeightBits = 7, bool KeepOutputConvFloat = true, double Percentile = 1.0, double TargetPsnr = 43.0);
+/// <param name="ShareConcatRanges">Give a concat's members one range so it copies uint8 as is (cheaper, but coarser for members with narrow ranges).</param>
+/// <param name="Uint8Concats">Also keep a concat of mostly quantized tensors in uint8 when a float conv reads it (one wide dequantize instead of one per input).</param>
+public sealed record QuantizationOptions(int WeightBits = 7, bool KeepOutputConvFloat = true, double Percentile = 1.0, double TargetPsnr = 43.0,
+    bool ShareConcatRanges = true, bool Uint8Concats = false);
 
 /// <summary>
 /// Rewrites a float model into ONNX's QDQ form: per-tensor uint8 activations around every
@@ -38,6 +41,15 @@ internal static class QdqQuantizer
             foreach (var input in concat.Inputs)
             {
                 AddOnce(tensors, input);
+            }
+        }
+        // And a concat of mostly quantized tensors stays in uint8 even when a float conv reads it: one
+        // wide dequantize after the concat instead of a dequantize per input and a float copy.
+        foreach (var concat in graph.Nodes.Where(n => options.Uint8Concats && n.OpType == "Concat" && n.Inputs.Count(tensors.Contains) * 2 > n.Inputs.Length))
+        {
+            foreach (var tensor in concat.Inputs.Append(concat.Outputs[0]))
+            {
+                AddOnce(tensors, tensor);
             }
         }
         return tensors;
@@ -76,7 +88,7 @@ internal static class QdqQuantizer
         // A shared range must not move a ReLU output's zero point off 0 (ONNX Runtime folds the
         // ReLU into the quantization only then), so only concats whose members agree in sign join.
         var concats = source.Nodes
-            .Where(n => n.OpType == "Concat" && n.Inputs.Append(n.Outputs[0]).All(ranges.ContainsKey))
+            .Where(n => options.ShareConcatRanges && n.OpType == "Concat" && n.Inputs.Append(n.Outputs[0]).All(ranges.ContainsKey))
             .Where(n => n.Inputs.Append(n.Outputs[0]).Select(t => ranges[t].Min < 0).Distinct().Count() == 1)
             .ToList();
         ranges = ShareConcatRanges(ranges, concats);
