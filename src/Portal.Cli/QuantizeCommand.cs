@@ -90,9 +90,7 @@ internal static class QuantizeCommand
                         PsnrVsFloat = Math.Round(worst, 2),
                         Options = Flags(options),
                     };
-                    var manifest = ModelManifest.Load(store.ManifestPath);
-                    manifest = manifest with { Models = manifest.Models.Select(m => m.Id == entry.Id ? m with { Int8 = variant } : m).ToList() };
-                    manifest.Save(store.ManifestPath);
+                    SetInt8(store, entry.Id, _ => variant);
                     Console.WriteLine($"Recorded the int8 variant of {entry.Id} in {store.ManifestPath}.");
                     RecordOverlap(store, entry.Id, calibrationFolder);
                 }
@@ -140,15 +138,21 @@ internal static class QuantizeCommand
                     break;
                 }
             }
-            var manifest = ModelManifest.Load(store.ManifestPath);
-            manifest = manifest with { Models = manifest.Models.Select(m => m.Id == id && m.Int8 is { } v ? m with { Int8 = v with { Overlap = chosen } } : m).ToList() };
-            manifest.Save(store.ManifestPath);
+            SetInt8(store, id, variant => variant! with { Overlap = chosen });
             Console.WriteLine($"Recorded overlap {chosen} for the int8 variant of {id}.");
         }
         finally
         {
             File.Delete(texture);
         }
+    }
+
+    /// <summary>Rewrites one model's int8 entry in the manifest on disk.</summary>
+    private static void SetInt8(ModelStore store, string id, Func<Int8Variant?, Int8Variant> update)
+    {
+        var manifest = ModelManifest.Load(store.ManifestPath);
+        manifest = manifest with { Models = manifest.Models.Select(m => m.Id == id ? m with { Int8 = update(m.Int8) } : m).ToList() };
+        manifest.Save(store.ManifestPath);
     }
 
     /// <summary>The options that differ from the defaults, as command-line flags.</summary>

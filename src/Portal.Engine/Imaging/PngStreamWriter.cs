@@ -10,7 +10,7 @@ namespace Portal.Engine.Imaging;
 /// (a raw file read with rawload is memory-mapped and showed as resident memory the size of the
 /// output: 1.1 GB for 16384 x 16384).
 /// </summary>
-internal sealed class PngStreamWriter : Stream
+internal sealed class PngStreamWriter : WriteOnlyStream
 {
     private const int ChunkBytes = 1 << 18;
     private static readonly uint[] CrcTable = MakeCrcTable();
@@ -40,20 +40,6 @@ internal sealed class PngStreamWriter : Stream
         _deflate = new ZLibStream(_idat, CompressionLevel.Fastest, leaveOpen: true);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>Samples as the engine holds them: bytes, or native-endian 16-bit values.</summary>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -71,8 +57,6 @@ internal sealed class PngStreamWriter : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     /// <summary>Ends the deflate stream and writes IEND. Must be called once all rows are written.</summary>
     public void Finish()
     {
@@ -89,12 +73,6 @@ internal sealed class PngStreamWriter : Stream
     }
 
     public override void Flush() => _deflate.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -168,24 +146,10 @@ internal sealed class PngStreamWriter : Stream
     }
 
     /// <summary>Collects deflate output and emits it as IDAT chunks of up to 256 KB.</summary>
-    private sealed class IdatStream(Stream file) : Stream
+    private sealed class IdatStream(Stream file) : WriteOnlyStream
     {
         private readonly byte[] _buffer = new byte[ChunkBytes];
         private int _used;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
@@ -202,8 +166,6 @@ internal sealed class PngStreamWriter : Stream
             }
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
         public override void Flush()
         {
             if (_used > 0)
@@ -212,11 +174,5 @@ internal sealed class PngStreamWriter : Stream
                 _used = 0;
             }
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

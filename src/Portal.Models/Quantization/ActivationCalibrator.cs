@@ -13,7 +13,7 @@ namespace Portal.Models.Quantization;
 internal static class ActivationCalibrator
 {
     public static Dictionary<string, (float Min, float Max)> Calibrate(
-        byte[] floatModel, IReadOnlyList<string> tensors, IReadOnlyList<RgbImage> tiles, double percentile, Action<string>? log)
+        FloatModel floatModel, IReadOnlyList<string> tensors, IReadOnlyList<RgbImage> tiles, double percentile)
     {
         if (tiles.Count == 0)
         {
@@ -24,9 +24,8 @@ internal static class ActivationCalibrator
         using var session = new InferenceSession(calibrationModel, options);
         var sums = tensors.ToDictionary(t => t, _ => (Min: 0.0, Max: 0.0), StringComparer.Ordinal);
         var extremes = tensors.ToDictionary(t => t, _ => (Min: float.MaxValue, Max: float.MinValue), StringComparer.Ordinal);
-        for (var index = 0; index < tiles.Count; index++)
+        foreach (var tile in tiles)
         {
-            var tile = tiles[index];
             var input = new DenseTensor<float>(tile.Planes, [1, 3, tile.Height, tile.Width]);
             using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", input)], tensors);
             foreach (var result in results)
@@ -38,7 +37,6 @@ internal static class ActivationCalibrator
                 var extreme = extremes[result.Name];
                 extremes[result.Name] = (Math.Min(extreme.Min, min), Math.Max(extreme.Max, max));
             }
-            log?.Invoke($"Calibration tile {index + 1}/{tiles.Count}");
         }
         return percentile >= 1
             ? extremes

@@ -1,7 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Portal.Models.Evaluation;
-using Portal.Models.Onnx;
 
 namespace Portal.Models.Quantization;
 
@@ -23,18 +22,18 @@ public static class ModelQuantizer
 
     public static QuantizedModel Quantize(byte[] floatModel, IReadOnlyList<RgbImage> calibrationImages, QuantizationOptions options, Action<string>? log = null)
     {
-        var graph = OnnxGraph.Read(floatModel);
-        var tensors = QdqQuantizer.ActivationsToQuantize(graph, options);
+        var source = new FloatModel(floatModel);
+        var tensors = QdqQuantizer.ActivationsToQuantize(source, options);
         var tiles = calibrationImages.SelectMany(image => Tiles(image, CalibrationTileSize)).ToList();
         log?.Invoke($"Calibrating {tensors.Count} activations on {tiles.Count} tiles of {CalibrationTileSize} px...");
-        var ranges = ActivationCalibrator.Calibrate(floatModel, tensors, tiles, options.Percentile, null);
+        var ranges = ActivationCalibrator.Calibrate(source, tensors, tiles, options.Percentile);
 
         // The accuracy check runs on a spread of the calibration tiles: enough to rank layers, cheap enough to repeat.
         var checkTiles = tiles.Where((_, i) => i % Math.Max(1, tiles.Count / 6) == 0).Take(6).ToList();
         var reference = Run(floatModel, checkTiles);
-        var convs = QdqQuantizer.QuantizableConvs(graph, options).Select(c => c.Name).ToList();
+        var convs = QdqQuantizer.QuantizableConvs(source, options).Select(c => c.Name).ToList();
         var floatConvs = new HashSet<string>(StringComparer.Ordinal);
-        var model = QdqQuantizer.Quantize(floatModel, ranges, options, floatConvs);
+        var model = QdqQuantizer.Quantize(source, ranges, options, floatConvs);
         var psnr = Psnr(reference, Run(model, checkTiles));
         log?.Invoke($"All {convs.Count} convolutions in int8: {psnr:F2} dB against float32 (target {options.TargetPsnr:F1} dB).");
         if (psnr >= options.TargetPsnr)
@@ -49,7 +48,7 @@ public static class ModelQuantizer
         var cost = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var conv in convs)
         {
-            var single = QdqQuantizer.Quantize(floatModel, ranges, options, convs.Where(c => c != conv).ToHashSet(StringComparer.Ordinal));
+            var single = QdqQuantizer.Quantize(source, ranges, options, convs.Where(c => c != conv).ToHashSet(StringComparer.Ordinal));
             cost[conv] = MeanSquaredError(rankReference, Run(single, rankTiles));
         }
         var ranked = convs.OrderByDescending(c => cost[c]).ThenBy(c => c, StringComparer.Ordinal).ToList();
@@ -58,13 +57,13 @@ public static class ModelQuantizer
         // narrow down between the last miss and the first hit.
         (byte[] Model, double Psnr) Try(int count)
         {
-            var candidate = QdqQuantizer.Quantize(floatModel, ranges, options, ranked.Take(count).ToHashSet(StringComparer.Ordinal));
+            var candidate = QdqQuantizer.Quantize(source, ranges, options, ranked.Take(count).ToHashSet(StringComparer.Ordinal));
             var result = Psnr(reference, Run(candidate, checkTiles));
             log?.Invoke($"{count} convolution(s) in float ({string.Join(", ", ranked.Take(Math.Min(count, 4)))}{(count > 4 ? ", ..." : "")}): {result:F2} dB.");
             return (candidate, result);
         }
         int miss = 0, hit = ranked.Count;
-        (byte[] Model, double Psnr) best = (QdqQuantizer.Quantize(floatModel, ranges, options, ranked.ToHashSet(StringComparer.Ordinal)), 100);
+        (byte[] Model, double Psnr) best = (QdqQuantizer.Quantize(source, ranges, options, ranked.ToHashSet(StringComparer.Ordinal)), 100);
         for (var count = 1; count < ranked.Count; count *= 2)
         {
             var attempt = Try(count);

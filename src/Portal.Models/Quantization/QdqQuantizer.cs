@@ -26,14 +26,14 @@ public sealed record QuantizationOptions(int WeightBits = 7, bool KeepOutputConv
 internal static class QdqQuantizer
 {
     /// <summary>The activation tensors that get a quantize/dequantize pair, in graph order.</summary>
-    public static IReadOnlyList<string> ActivationsToQuantize(OnnxGraph graph, QuantizationOptions options, IReadOnlySet<string>? floatConvs = null)
+    public static IReadOnlyList<string> ActivationsToQuantize(FloatModel model, QuantizationOptions options, IReadOnlySet<string>? floatConvs = null)
     {
-        var consumers = Consumers(graph);
+        var graph = model.Graph;
         var tensors = new List<string>();
-        foreach (var conv in QuantizableConvs(graph, options).Where(c => floatConvs?.Contains(c.Name) != true))
+        foreach (var conv in QuantizableConvs(model, options).Where(c => floatConvs?.Contains(c.Name) != true))
         {
             AddOnce(tensors, conv.Inputs[0]);
-            AddOnce(tensors, ActivatedOutput(conv, consumers));
+            AddOnce(tensors, ActivatedOutput(conv, model.Consumers));
         }
         // A concat feeding a quantized conv runs on integers only if every one of its inputs is quantized too.
         foreach (var concat in graph.Nodes.Reverse().Where(n => n.OpType == "Concat" && tensors.Contains(n.Outputs[0])))
@@ -56,17 +56,16 @@ internal static class QdqQuantizer
     }
 
     /// <summary>Convolutions with constant weights, less those writing the output when they stay float.</summary>
-    public static IReadOnlyList<OnnxNode> QuantizableConvs(OnnxGraph graph, QuantizationOptions options)
-    {
-        var constants = ConstantFolder.Fold(graph);
-        var outputConvs = options.KeepOutputConvFloat ? OutputConvs(graph, Consumers(graph)) : [];
-        return graph.Nodes.Where(n => n.OpType == "Conv" && constants.ContainsKey(n.Inputs[1]) && !outputConvs.Contains(n)).ToList();
-    }
+    public static IReadOnlyList<OnnxNode> QuantizableConvs(FloatModel model, QuantizationOptions options) =>
+        model.Graph.Nodes
+            .Where(n => n.OpType == "Conv" && model.Constants.ContainsKey(n.Inputs[1]) && !(options.KeepOutputConvFloat && model.OutputConvs.Contains(n)))
+            .ToList();
 
     /// <summary>The float model with every tensor to quantize added as an extra output, for calibration.</summary>
-    public static byte[] CalibrationModel(byte[] floatModel, IReadOnlyList<string> tensors)
+    public static byte[] CalibrationModel(FloatModel model, IReadOnlyList<string> tensors)
     {
-        var graph = OnnxGraph.Read(floatModel);
+        // A fresh copy: the extra outputs must not leak into the model the rewrites start from.
+        var graph = OnnxGraph.Read(model.Onnx);
         var existing = graph.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var tensor in tensors.Where(t => !existing.Contains(t)))
         {
@@ -77,13 +76,13 @@ internal static class QdqQuantizer
 
     /// <summary>Writes the QDQ model given each activation's calibrated range.</summary>
     /// <param name="floatConvs">Convolutions to leave in float (by node name), e.g. the ones quantization hurts most.</param>
-    public static byte[] Quantize(byte[] floatModel, IReadOnlyDictionary<string, (float Min, float Max)> ranges, QuantizationOptions options,
+    public static byte[] Quantize(FloatModel model, IReadOnlyDictionary<string, (float Min, float Max)> ranges, QuantizationOptions options,
         IReadOnlySet<string>? floatConvs = null)
     {
-        var source = OnnxGraph.Read(floatModel);
-        var constants = ConstantFolder.Fold(source);
-        var wanted = ActivationsToQuantize(source, options, floatConvs).ToHashSet(StringComparer.Ordinal);
-        var integerConvs = QuantizableConvs(source, options).Select(c => c.Name).Where(c => floatConvs?.Contains(c) != true).ToHashSet(StringComparer.Ordinal);
+        var source = model.Graph;
+        var constants = model.Constants;
+        var wanted = ActivationsToQuantize(model, options, floatConvs).ToHashSet(StringComparer.Ordinal);
+        var integerConvs = QuantizableConvs(model, options).Select(c => c.Name).Where(c => floatConvs?.Contains(c) != true).ToHashSet(StringComparer.Ordinal);
         ranges = ranges.Where(r => wanted.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         // A shared range must not move a ReLU output's zero point off 0 (ONNX Runtime folds the
         // ReLU into the quantization only then), so only concats whose members agree in sign join.
@@ -130,7 +129,7 @@ internal static class QdqQuantizer
                 && activation.TryGetValue(node.Inputs[0], out var x) && constants.TryGetValue(node.Inputs[1], out var weights))
             {
                 newNodes.Add(QuantizedConv(node, x, weights, node.Inputs.Length > 2 ? constants.GetValueOrDefault(node.Inputs[2]) : null,
-                    source, options, newNodes, newInitializers));
+                    model, options, newNodes, newInitializers));
             }
             else if (integerConcats.Contains(node) && node.Inputs.All(activation.ContainsKey))
             {
@@ -235,9 +234,9 @@ internal static class QdqQuantizer
     }
 
     private static OnnxNode QuantizedConv(OnnxNode conv, (string Dequantized, float Scale) x, float[] weights, float[]? bias,
-        OnnxGraph source, QuantizationOptions options, List<OnnxNode> nodes, List<OnnxTensor> initializers)
+        FloatModel model, QuantizationOptions options, List<OnnxNode> nodes, List<OnnxTensor> initializers)
     {
-        var dims = WeightDims(source, conv.Inputs[1], weights.Length, bias?.Length);
+        var dims = WeightDims(model, conv.Inputs[1], weights.Length, bias?.Length);
         var outChannels = (int)dims[0];
         var perChannel = weights.Length / outChannels;
         var qmax = (1 << (options.WeightBits - 1)) - 1;
@@ -286,10 +285,10 @@ internal static class QdqQuantizer
     }
 
     /// <summary>The weight's shape: from its initializer, or for folded weights from the Cast's source.</summary>
-    private static long[] WeightDims(OnnxGraph graph, string weightName, int elementCount, int? biasLength)
+    private static long[] WeightDims(FloatModel model, string weightName, int elementCount, int? biasLength)
     {
-        var initializers = graph.Initializers.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var producers = graph.Nodes.SelectMany(n => n.Outputs.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n, StringComparer.Ordinal);
+        var initializers = model.Initializers;
+        var producers = model.Producers;
         var name = weightName;
         while (!initializers.ContainsKey(name) && producers.TryGetValue(name, out var node))
         {
@@ -303,57 +302,9 @@ internal static class QdqQuantizer
         throw new InvalidOperationException($"Cannot find the shape of the weight '{weightName}'{(biasLength is { } b ? $" ({b} output channels)" : "")}.");
     }
 
-    private static Dictionary<string, List<OnnxNode>> Consumers(OnnxGraph graph)
-    {
-        var consumers = new Dictionary<string, List<OnnxNode>>(StringComparer.Ordinal);
-        foreach (var node in graph.Nodes)
-        {
-            foreach (var input in node.Inputs.Where(i => i.Length > 0))
-            {
-                (consumers.TryGetValue(input, out var list) ? list : consumers[input] = []).Add(node);
-            }
-        }
-        return consumers;
-    }
-
     /// <summary>The conv's output, or its ReLU's when the ReLU is the only consumer (ONNX Runtime folds that ReLU into the quantization).</summary>
     private static string ActivatedOutput(OnnxNode conv, Dictionary<string, List<OnnxNode>> consumers) =>
         consumers.TryGetValue(conv.Outputs[0], out var users) && users is [{ OpType: "Relu" } relu] ? relu.Outputs[0] : conv.Outputs[0];
-
-    /// <summary>Convs from which a graph output is reached without passing another conv.</summary>
-    private static HashSet<OnnxNode> OutputConvs(OnnxGraph graph, Dictionary<string, List<OnnxNode>> consumers)
-    {
-        var outputs = graph.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        var result = new HashSet<OnnxNode>();
-        foreach (var conv in graph.Nodes.Where(n => n.OpType == "Conv"))
-        {
-            var frontier = new Stack<string>(conv.Outputs);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (frontier.TryPop(out var tensor))
-            {
-                if (!seen.Add(tensor))
-                {
-                    continue;
-                }
-                if (outputs.Contains(tensor))
-                {
-                    result.Add(conv);
-                    break;
-                }
-                foreach (var next in consumers.GetValueOrDefault(tensor) ?? [])
-                {
-                    if (next.OpType != "Conv")
-                    {
-                        foreach (var o in next.Outputs)
-                        {
-                            frontier.Push(o);
-                        }
-                    }
-                }
-            }
-        }
-        return result;
-    }
 
     private static List<OnnxNode> LiveNodes(List<OnnxNode> nodes, List<string> graphOutputs)
     {

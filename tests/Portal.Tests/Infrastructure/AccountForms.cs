@@ -11,13 +11,23 @@ public static partial class AccountForms
 {
     public static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string path, IDictionary<string, string> fields, string? handler = null)
     {
-        var page = await client.GetStringAsync(path);
         // Skip the layout's own small forms (theme switch, log out); take the page's form, or the one named by its handler.
-        var form = FormPattern().Matches(page)
-            .Select(m => m.Value)
-            .Where(f => !f.Contains("action=\"preferences/theme\"", StringComparison.Ordinal) && !f.Contains("action=\"Account/Logout\"", StringComparison.Ordinal))
-            .FirstOrDefault(f => handler is null || f.Contains($"value=\"{handler}\"", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"No form{(handler is null ? "" : $" '{handler}'")} on {path}.");
+        return await SubmitFormAsync(
+            client,
+            path,
+            f => !f.Contains("action=\"preferences/theme\"", StringComparison.Ordinal) && !f.Contains("action=\"Account/Logout\"", StringComparison.Ordinal)
+                && (handler is null || f.Contains($"value=\"{handler}\"", StringComparison.Ordinal)),
+            handler is null ? "" : $" '{handler}'",
+            fields);
+    }
+
+    /// <summary>Reads the page, takes the first form <paramref name="isTheForm"/> accepts, keeps its hidden fields, adds <paramref name="fields"/> and posts it.</summary>
+    public static async Task<HttpResponseMessage> SubmitFormAsync(
+        HttpClient client, string path, Func<string, bool> isTheForm, string description, IDictionary<string, string>? fields)
+    {
+        var page = await client.GetStringAsync(path);
+        var form = FormPattern().Matches(page).Select(m => m.Value).FirstOrDefault(isTheForm)
+            ?? throw new InvalidOperationException($"No form{description} on {path}.");
 
         var values = new Dictionary<string, string>();
         foreach (Match hidden in HiddenPattern().Matches(form))
@@ -25,7 +35,7 @@ public static partial class AccountForms
             values[WebUtility.HtmlDecode(hidden.Groups["name"].Value)] = WebUtility.HtmlDecode(hidden.Groups["value"].Value);
         }
 
-        foreach (var (key, value) in fields)
+        foreach (var (key, value) in fields ?? new Dictionary<string, string>())
         {
             values[key] = value;
         }
