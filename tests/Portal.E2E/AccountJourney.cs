@@ -16,6 +16,8 @@ public sealed class AccountJourney(PortalServer server)
         await AccountSteps.LogInAsync(page, email);
         await Expect(page.GetByTestId("dashboard-tier")).ToHaveTextAsync("Free");
 
+        // Let the interactive circuit finish starting: a click while it re-renders the layout can be lost.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.GetByTestId("logout").ClickAsync();
         await Expect(page.GetByTestId("signup")).ToBeVisibleAsync();
         await page.GotoAsync("/dashboard");
