@@ -1,0 +1,65 @@
+using Portal.Models.Onnx;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Portal.Training.Architectures;
+
+/// <summary>
+/// SRVGGNetCompact (Real-ESRGAN's compact network: realesr-animevideov3 has 64 features and 16
+/// body convolutions, realesrgan-x4fast 64 and 32): conv + PReLU at the input resolution, a last
+/// conv to 3*s*s channels, pixel shuffle, plus the nearest-upsampled input, so the body learns
+/// only the residual.
+/// </summary>
+public sealed class SrvggCompact : SuperResolutionNetwork
+{
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> body = new();
+    private readonly int scale;
+
+    public SrvggCompact(int features = 64, int convolutions = 16, int scale = 4) : base("srvgg_compact")
+    {
+        this.scale = scale;
+        body.Add(nn.Conv2d(3, features, 3, padding: 1));
+        body.Add(nn.PReLU(features));
+        for (var i = 0; i < convolutions; i++)
+        {
+            body.Add(nn.Conv2d(features, features, 3, padding: 1));
+            body.Add(nn.PReLU(features));
+        }
+        body.Add(nn.Conv2d(features, 3 * scale * scale, 3, padding: 1));
+        RegisterComponents();
+    }
+
+    public override int Scale => scale;
+
+    internal override IReadOnlyList<nn.Module> WeightedLayers => body.Cast<nn.Module>().ToList();
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input;
+        foreach (var layer in body)
+        {
+            x = layer.call(x);
+        }
+        var upscaled = nn.functional.pixel_shuffle(x, scale);
+        var baseImage = nn.functional.interpolate(input, scale_factor: [scale, scale], mode: InterpolationMode.Nearest);
+        return upscaled.add_(baseImage).MoveToOuterDisposeScope();
+    }
+
+    internal override void Export(OnnxGraph graph, string input, OnnxWriter writer, out string output)
+    {
+        var x = input;
+        for (var i = 0; i < body.Count; i++)
+        {
+            x = body[i] switch
+            {
+                Conv2d conv => writer.Conv(x, conv, $"body.{i}"),
+                PReLU prelu => writer.PRelu(x, prelu, $"body.{i}"),
+                _ => throw new InvalidOperationException(),
+            };
+        }
+        var shuffled = writer.PixelShuffle(x, scale, "upsampler");
+        output = writer.Add(shuffled, writer.NearestUpsample(input, scale, "base"), "residual_add");
+    }
+}
