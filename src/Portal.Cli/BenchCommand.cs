@@ -111,7 +111,7 @@ internal static class BenchCommand
         var request = new UpscaleRequest { ModelId = entry.Id, Scale = entry.Scale, TileSize = tile, Format = Portal.Engine.Imaging.OutputFormat.Png };
         var plan = upscaler.Plan(inputPath, request);
         var tileSize = upscaler.TileSizeFor(onnx.Device, tile, onnx.Precision, ModelOverlaps.For(entry, onnx.Precision));
-        var tiles = TilePlanner.Plan(plan.Header.Width, plan.Header.Height, tileSize, ModelOverlaps.For(entry, onnx.Precision));
+        var tiles = TilePlanner.Plan(plan.Header.Width, plan.Header.Height, tileSize, ModelOverlaps.For(entry, onnx.Precision), upscaler.FirstTileSplitFor(onnx.Device));
         onnx.WarmUp(Math.Max(tiles.WindowWidth, TiledRunner.MinWindowSide), Math.Max(tiles.WindowHeight, TiledRunner.MinWindowSide));
 
         var timed = new TimedModel(onnx);

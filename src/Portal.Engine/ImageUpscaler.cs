@@ -229,7 +229,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             using var source = ImageDecoder.Decode(inputPath, plan.Header, cancellationToken);
             var overlap = request.Overlap ?? ModelOverlaps.For(plan.Model, model.Precision);
             var tileSize = TileSizeFor(device, request.TileSize, model.Precision, overlap);
-            var tiles = TilePlanner.Plan(source.Width, source.Height, tileSize, overlap);
+            var tiles = TilePlanner.Plan(source.Width, source.Height, tileSize, overlap, FirstTileSplitFor(device));
 
             using (var file = new FileStream(scratch, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             using (var png = new PngStreamWriter(file, source.Width * model.Scale, source.Height * model.Scale, source.Is16Bit))
@@ -274,6 +274,9 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
     internal int TileSizeFor(ExecutionDevice device, int? requested, ModelPrecision precision = ModelPrecision.Float32, int overlap = 0) =>
         Math.Max(16, requested ?? (device == ExecutionDevice.Cuda ? Options.GpuTileSize
             : precision == ModelPrecision.Int8 ? Math.Max(Options.CpuTileSize, 8 * overlap) : Options.CpuTileSize));
+
+    /// <summary>How finely the first tile is cut, so progress moves early on a slow device.</summary>
+    internal int FirstTileSplitFor(ExecutionDevice device) => device == ExecutionDevice.Cuda ? 1 : Math.Max(1, Options.CpuFirstTileSplit);
 
     internal static OutputFormat ResolveFormat(OutputFormat requested, ImageFormat input) => requested switch
     {

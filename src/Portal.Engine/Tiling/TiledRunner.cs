@@ -22,10 +22,8 @@ internal static class TiledRunner
         CancellationToken cancellationToken)
     {
         var s = model.Scale;
-        var tw = Math.Max(plan.WindowWidth, MinWindowSide);
-        var th = Math.Max(plan.WindowHeight, MinWindowSide);
-        var input = new float[3 * tw * th];
-        var result = new float[3 * tw * th * s * s];
+        var input = Array.Empty<float>();
+        var result = Array.Empty<float>();
         var outRowSamples = plan.ImageWidth * s * 3;
         var done = 0;
         var total = plan.Count;
@@ -33,25 +31,36 @@ internal static class TiledRunner
 
         // One band buffer for the whole image: a fresh one per row would be tens of MB of large-object
         // garbage per band, which the GC lets pile up (measured: 1.4 GB peak for 16384 x 16384 out).
-        var maxBandRows = plan.Rows.Max(r => r[0].Core.Height) * s;
+        var maxBandRows = plan.Rows.Max(TilePlan.HeightOf) * s;
         var band8 = source.Is16Bit ? null : new byte[maxBandRows * outRowSamples];
         var band16 = source.Is16Bit ? new ushort[maxBandRows * outRowSamples] : null;
         foreach (var row in plan.Rows)
         {
-            var bandSamples = row[0].Core.Height * s * outRowSamples;
+            var top = TilePlan.TopOf(row);
+            var bandSamples = TilePlan.HeightOf(row) * s * outRowSamples;
             foreach (var tile in row)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var w = tile.Window;
+                var tw = Math.Max(w.Width, MinWindowSide);
+                var th = Math.Max(w.Height, MinWindowSide);
+                if (input.Length != 3 * tw * th)
+                {
+                    // A split first tile runs a smaller shape; the buffers follow the window in use.
+                    input = new float[3 * tw * th];
+                    result = new float[3 * tw * th * s * s];
+                }
+
                 source.ReadTile(w.X, w.Y, w.Width, w.Height, tw, th, input);
                 model.Run(input, tw, th, result, cancellationToken);
+                var bandOffset = (tile.Core.Y - top) * s * outRowSamples;
                 if (band8 is not null)
                 {
-                    Place(result, tw * s, th * s, tile, s, band8, outRowSamples);
+                    Place(result, tw * s, th * s, tile, s, band8.AsSpan(bandOffset), outRowSamples);
                 }
                 else
                 {
-                    Place(result, tw * s, th * s, tile, s, band16!, outRowSamples);
+                    Place(result, tw * s, th * s, tile, s, band16!.AsSpan(bandOffset), outRowSamples);
                 }
 
                 progress?.Report(new UpscaleProgress(UpscaleStage.Upscaling, ++done, total));
@@ -70,8 +79,8 @@ internal static class TiledRunner
         output.Flush();
     }
 
-    /// <summary>Copies the core of a tile's output into the band, clamped to 0..1 and rounded.</summary>
-    private static void Place(float[] result, int rw, int rh, Tile tile, int s, byte[] band, int bandStride)
+    /// <summary>Copies the core of a tile's output into the band (starting at the core's first row), clamped to 0..1 and rounded.</summary>
+    private static void Place(float[] result, int rw, int rh, Tile tile, int s, Span<byte> band, int bandStride)
     {
         var plane = rw * rh;
         var ox = (tile.Core.X - tile.Window.X) * s;
@@ -92,7 +101,7 @@ internal static class TiledRunner
         }
     }
 
-    private static void Place(float[] result, int rw, int rh, Tile tile, int s, ushort[] band, int bandStride)
+    private static void Place(float[] result, int rw, int rh, Tile tile, int s, Span<ushort> band, int bandStride)
     {
         var plane = rw * rh;
         var ox = (tile.Core.X - tile.Window.X) * s;

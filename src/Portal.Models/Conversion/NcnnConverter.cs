@@ -157,8 +157,11 @@ internal static class NcnnConverter
         {
             if (offset + length > bin.Length)
             {
+                // Cut inside a weight, or cleanly between two: either way the blob is shorter than the .param's graph needs.
+                var where = offset == bin.Length ? "nothing is left" : $"only {bin.Length - offset:N0} bytes are left";
                 throw new ModelImportException(
-                    $"{modelName}: the .bin ends at byte {bin.Length:N0}, but '{name}' needs {length:N0} bytes from offset {offset:N0} (truncated).");
+                    $"{modelName}: the .bin is shorter than the .param's graph needs (truncated, or not this graph's weights): " +
+                    $"'{name}' needs {length:N0} bytes from offset {offset:N0}, but {where} (the .bin is {bin.Length:N0} bytes).");
             }
         }
     }

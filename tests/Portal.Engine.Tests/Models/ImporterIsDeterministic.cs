@@ -10,6 +10,7 @@ public sealed class ImporterIsDeterministic
     [InlineData("esrgan-slim-x2")]
     [InlineData("esrgan-legacy-psnr-small-x2")]
     [InlineData("realesr-animevideov3-x4")]
+    [InlineData("realesrgan-x4fast-x4")]
     public async Task Two_conversions_have_the_same_sha256_as_the_manifest(string modelId)
     {
         var definition = ModelCatalog.Find(modelId)!;

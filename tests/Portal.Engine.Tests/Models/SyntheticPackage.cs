@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -57,21 +58,31 @@ internal static class SyntheticPackage
     }
 
     /// <summary>A one-layer ncnn model (1x1 conv, fp16-tagged weights) and its .bin.</summary>
-    public static (string Param, byte[] Bin) NcnnModel(uint tag = 0x01306B47)
+    /// <summary>
+    /// An identity 1x1 convolution (fp16 weights, fp32 bias); with <paramref name="layers"/> above 1,
+    /// more identity convolutions follow it, each with its own weights in the .bin.
+    /// </summary>
+    public static (string Param, byte[] Bin) NcnnModel(uint tag = 0x01306B47, int layers = 1)
     {
-        var param = "7767517\n2 2\nInput input 0 1 data 0=0 1=0 2=3\nConvolution conv 1 1 data output 0=3 1=1 5=1 6=9\n";
+        var param = new StringBuilder($"7767517\n{layers + 1} {layers + 1}\nInput input 0 1 data 0=0 1=0 2=3\n");
         using var bin = new MemoryStream();
-        bin.Write(BitConverter.GetBytes(tag));
-        for (var i = 0; i < 9; i++)
+        for (var layer = 0; layer < layers; layer++)
         {
-            bin.Write(BitConverter.GetBytes((Half)(i % 4 == 0 ? 1f : 0f)));
+            var input = layer == 0 ? "data" : $"blob{layer}";
+            var output = layer == layers - 1 ? "output" : $"blob{layer + 1}";
+            param.Append(CultureInfo.InvariantCulture, $"Convolution conv{layer} 1 1 {input} {output} 0=3 1=1 5=1 6=9\n");
+            bin.Write(BitConverter.GetBytes(tag));
+            for (var i = 0; i < 9; i++)
+            {
+                bin.Write(BitConverter.GetBytes((Half)(i % 4 == 0 ? 1f : 0f)));
+            }
+            bin.Write(new byte[2]); // fp16 data is padded to 4 bytes
+            for (var i = 0; i < 3; i++)
+            {
+                bin.Write(BitConverter.GetBytes(0f));
+            }
         }
-        bin.Write(new byte[2]); // fp16 data is padded to 4 bytes
-        for (var i = 0; i < 3; i++)
-        {
-            bin.Write(BitConverter.GetBytes(0f));
-        }
-        return (param, bin.ToArray());
+        return (param.ToString(), bin.ToArray());
     }
 
     /// <summary>Writes a gzip-compressed tar with npm's package/ prefix.</summary>
