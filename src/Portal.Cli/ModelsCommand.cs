@@ -30,6 +30,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateEvaluate());
         command.Subcommands.Add(QuantizeCommand.Create());
+        command.Subcommands.Add(AnalysisNetworksCommand.Create());
         return command;
     }
 

@@ -103,7 +103,8 @@ internal static class TfjsLayersConverter
         }
     }
 
-    private static Dictionary<string, WeightTensor> ReadWeights(JsonElement manifest, Func<string, byte[]?> readShard, string modelName)
+    /// <summary>Reads a TF.js weights manifest (groups of shards, weights listed in storage order).</summary>
+    internal static Dictionary<string, WeightTensor> ReadWeights(JsonElement manifest, Func<string, byte[]?> readShard, string modelName)
     {
         var weights = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
         foreach (var group in manifest.EnumerateArray())
@@ -116,7 +117,11 @@ internal static class TfjsLayersConverter
             foreach (var spec in group.GetProperty("weights").EnumerateArray())
             {
                 var name = spec.GetProperty("name").GetString()!;
-                var shape = spec.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
+                var shape = spec.GetProperty("shape").EnumerateArray().Select(d => d.TryGetInt32(out var dim) ? dim : -1).ToArray();
+                if (shape.Any(d => d <= 0) || shape.Aggregate(1.0, (product, d) => product * d) > int.MaxValue / 4)
+                {
+                    throw new ModelImportException($"{modelName}: weight '{name}' declares an invalid shape [{string.Join(", ", spec.GetProperty("shape").EnumerateArray())}].");
+                }
                 var dtype = spec.GetProperty("dtype").GetString();
                 if (dtype != "float32")
                 {
