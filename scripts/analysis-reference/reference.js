@@ -56,6 +56,8 @@ async function sampleFaces(result) {
     score: round(f.detection.score),
     box: [f.detection.box.x, f.detection.box.y, f.detection.box.width, f.detection.box.height].map(round),
     landmarks: f.landmarks.positions.flatMap((p) => [round(p.x), round(p.y)]),
+    // The box the descriptor is computed from (dlib-style alignment, ComputeFaceDescriptorsTasks.ts).
+    alignedBox: ((b) => [b.x, b.y, b.width, b.height])(f.landmarks.align(null, { useDlibAlignment: true })),
     descriptor: list(f.descriptor),
   }));
 }

@@ -9,14 +9,23 @@ namespace Portal.Engine.Faces;
 /// left eye 36-41, right eye 42-47, mouth 48-67.</param>
 public sealed record DetectedFace(FaceBox Box, float Score, IReadOnlyList<FacePoint> Landmarks)
 {
-    /// <summary>The box the recognition network reads: the landmarks' bounds grown by 20 %, as face-api aligns.</summary>
+    /// <summary>
+    /// The square the recognition network reads, placed as face-api does for descriptors (dlib-style):
+    /// side = mean eye-to-mouth distance / 0.45, centred horizontally on the mean of the eye and mouth
+    /// centres, with that point 43 % from the top.
+    /// </summary>
     public FaceBox AlignedBox
     {
         get
         {
-            float minX = Landmarks.Min(p => p.X), minY = Landmarks.Min(p => p.Y);
-            float maxX = Landmarks.Max(p => p.X), maxY = Landmarks.Max(p => p.Y);
-            return new FaceBox(minX, minY, maxX - minX, maxY - minY).Pad(0.2f);
+            FacePoint left = LeftEye, right = RightEye, mouth = Mouth;
+            var eyeToMouth = (Distance(left, mouth) + Distance(right, mouth)) / 2;
+            var size = MathF.Floor(eyeToMouth / 0.45f);
+            var centreX = (left.X + right.X + mouth.X) / 3;
+            var centreY = (left.Y + right.Y + mouth.Y) / 3;
+            var x = MathF.Floor(Math.Max(0, centreX - 0.5f * size));
+            var y = MathF.Floor(Math.Max(0, centreY - 0.43f * size));
+            return new FaceBox(x, y, size, size);
         }
     }
 
@@ -29,6 +38,8 @@ public sealed record DetectedFace(FaceBox Box, float Score, IReadOnlyList<FacePo
     /// <summary>The same face in an image scaled by (sx, sy), e.g. the upscaled result.</summary>
     public DetectedFace Scale(float sx, float sy) =>
         this with { Box = Box.Scale(sx, sy), Landmarks = Landmarks.Select(p => new FacePoint(p.X * sx, p.Y * sy)).ToArray() };
+
+    private static float Distance(FacePoint a, FacePoint b) => MathF.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
 
     private FacePoint Centre(int from, int to)
     {

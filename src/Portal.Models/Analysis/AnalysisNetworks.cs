@@ -18,10 +18,6 @@ public static class AnalysisNetworks
     private const string FaceApi = "@vladmandic/face-api";
     private const string FaceApiVersion = "1.7.15";
     private const string FaceApiIntegrity = "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==";
-    private const string FaceApiOrigin =
-        "face-api.js (MIT) weights, trained by its author; the recognition net is a port of dlib's ResNet-34 face descriptor " +
-        "(dlib models: CC0 / public domain), the detector a Tiny-YOLOv2 trained on WIDER FACE-style data as documented by face-api.js";
-
     /// <summary>The layers of MobileNetV2 the feature distance reads; all lie in the trunk nsfwjs left frozen (trainable: false up to block 10).</summary>
     public static IReadOnlyList<string> FeatureTaps { get; } = ["Conv1_relu", "block_2_add", "block_5_add", "block_9_add"];
 
@@ -48,13 +44,20 @@ public static class AnalysisNetworks
     };
 
     public static AnalysisNetwork TinyFaceDetector { get; } = FaceApiNetwork(
-        "face-detector-tiny", "tiny_face_detector_model", "Face detection (boxes)", FaceApiConverter.TinyFaceDetector);
+        "face-detector-tiny", "tiny_face_detector_model", "Face detection (boxes)",
+        "face-api.js's tiny face detector, trained by that project on ~14k images labelled with boxes that cover the 68 feature points (package TUTORIAL.md)",
+        FaceApiConverter.TinyFaceDetector);
 
     public static AnalysisNetwork FaceLandmarks { get; } = FaceApiNetwork(
-        "face-landmarks-68", "face_landmark_68_model", "68 face landmarks (alignment)", FaceApiConverter.FaceLandmark68);
+        "face-landmarks-68", "face_landmark_68_model", "68 face landmarks (alignment)",
+        "face-api.js's 68-point landmark net, trained by that project on ~35k labelled face images (package TUTORIAL.md)",
+        FaceApiConverter.FaceLandmark68);
 
     public static AnalysisNetwork FaceRecognition { get; } = FaceApiNetwork(
-        "face-recognition", "face_recognition_model", "128-D face descriptor (identity drift)", FaceApiConverter.FaceRecognition);
+        "face-recognition", "face_recognition_model", "128-D face descriptor (identity drift)",
+        "dlib's ResNet face recognition weights (99.38 % on LFW) as ported by face-api.js (package TUTORIAL.md); upstream dlib-models " +
+        "publishes that model under CC0 (recorded from upstream documentation, not verifiable offline here)",
+        FaceApiConverter.FaceRecognition);
 
     public static IReadOnlyList<AnalysisNetwork> All { get; } = [MobileNetFeatures, TinyFaceDetector, FaceLandmarks, FaceRecognition];
 
@@ -109,15 +112,15 @@ public static class AnalysisNetworks
         }
         var manifest = new { note = "Analysis networks: measure and find things in images; never offered as upscalers.", networks = entries };
         await File.WriteAllTextAsync(Path.Combine(folder, ManifestFileName),
-            JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
+            JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n", cancellationToken);
     }
 
     private static string LicenceFile(AnalysisNetwork network) => network.Package == FaceApi ? "face-api-MIT.txt" : "nsfwjs-MIT.txt";
 
-    private static AnalysisNetwork FaceApiNetwork(string id, string stem, string purpose, Func<byte[], Func<string, byte[]?>, byte[]> convert)
+    private static AnalysisNetwork FaceApiNetwork(string id, string stem, string purpose, string origin, Func<byte[], Func<string, byte[]?>, byte[]> convert)
     {
         var manifest = $"model/{stem}-weights_manifest.json";
-        return new AnalysisNetwork(id, FaceApi, FaceApiVersion, FaceApiIntegrity, [manifest, $"model/{stem}.bin"], "MIT", FaceApiOrigin, purpose)
+        return new AnalysisNetwork(id, FaceApi, FaceApiVersion, FaceApiIntegrity, [manifest, $"model/{stem}.bin"], "MIT", origin, purpose)
         {
             Convert = tarball => convert(tarball.GetFile(manifest), shard => tarball.Contains("model/" + shard) ? tarball.GetFile("model/" + shard) : null),
         };
