@@ -1,5 +1,6 @@
 using NetVips;
 using Portal.Models.Evaluation;
+using Portal.Models.Evaluation.Metrics;
 using Xunit.Abstractions;
 
 namespace Portal.Engine.Tests.Analysis;

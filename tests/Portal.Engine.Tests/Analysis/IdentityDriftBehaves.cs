@@ -1,6 +1,7 @@
 using NetVips;
 using Portal.Engine.Faces;
 using Portal.Models.Evaluation;
+using Portal.Models.Evaluation.Metrics;
 using Xunit.Abstractions;
 
 namespace Portal.Engine.Tests.Analysis;
@@ -79,6 +80,32 @@ public sealed class IdentityDriftBehaves(ITestOutputHelper output) : IDisposable
             Assert.True(sameBox < 0.03f, $"same-box distance {sameBox}");
             Assert.True(endToEnd < 0.15f, $"end-to-end distance {endToEnd}");
         }
+    }
+
+    [Fact]
+    public void As_an_evaluation_metric_it_scores_portraits_and_skips_images_without_faces()
+    {
+        using var metric = new FaceIdentityDrift(AnalysisFixtures.ModelsDirectory);
+        Assert.True(metric.NeedsReference);
+        Assert.True(metric.LowerIsBetter);
+        var portrait = AnalysisFixtures.Portrait();
+        var blurred = Blur(portrait, 3);
+        var score = metric.Measure(new MetricSample(blurred, portrait, 1, "astronaut.png"));
+        var again = metric.Measure(new MetricSample(blurred, portrait, 1, "astronaut.png"));
+        output.WriteLine($"portrait blurred (sigma 3): drift {score:F4}");
+        Assert.NotNull(score);
+        Assert.True(score > 0.1, $"drift {score}");
+        Assert.Equal(score, again);
+        var stillLife = AnalysisFixtures.FaceFree();
+        Assert.Null(metric.Measure(new MetricSample(stillLife, stillLife, 1, "coffee.png")));
+        Assert.Throws<InvalidOperationException>(() => metric.Measure(new MetricSample(portrait, null, 1, "astronaut.png")));
+    }
+
+    private static RgbImage Blur(RgbImage image, double sigma)
+    {
+        using var vips = image.ToVips();
+        using var blurred = vips.Gaussblur(sigma);
+        return RgbImage.FromVips(blurred);
     }
 
     private static RgbImage Jpeg(RgbImage image, int quality)

@@ -1,6 +1,6 @@
 using Portal.Models.Analysis;
 
-namespace Portal.Models.Evaluation;
+namespace Portal.Models.Evaluation.Metrics;
 
 /// <summary>
 /// A deep-feature distance in the spirit of LPIPS, uncalibrated: MobileNetV2 (ImageNet trunk, from
@@ -9,13 +9,26 @@ namespace Portal.Models.Evaluation;
 /// weight per channel from human judgements; this uses none, so the values rank images but carry no
 /// calibrated meaning. Full reference; lower is better; 0 for identical images; at most 4 per layer.
 /// </summary>
-public sealed class DeepFeatureDistance(string modelsDirectory, int threads = 0) : IDisposable
+public sealed class DeepFeatureDistance(string modelsDirectory, int threads = 0) : IQualityMetric, IDisposable
 {
     private const float Epsilon = 1e-10f;
 
+    // The evaluation scores many results against one original: its features are computed once.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<RgbImage, (float[] Values, int Channels)[]> references = [];
+
     private readonly AnalysisSession session = new(AnalysisNetworks.PathOf(modelsDirectory, AnalysisNetworks.MobileNetFeatures), threads);
 
-    public static string Name => "deep-feature distance (uncalibrated)";
+    public string Id => "deep-features";
+
+    public string Label => "deep-feature dist.";
+
+    public bool NeedsReference => true;
+
+    public bool LowerIsBetter => true;
+
+    public string? Note => "uncalibrated: MobileNetV2 (ImageNet) features without LPIPS's learned weights; it ranks, its values have no perceptual scale";
+
+    public double? Measure(MetricSample sample) => Measure(sample.RequireReference(Id), sample.Result);
 
     /// <summary>The distance and each layer's share.</summary>
     public (double Distance, double[] PerLayer) MeasureLayers(RgbImage reference, RgbImage candidate)
@@ -28,7 +41,11 @@ public sealed class DeepFeatureDistance(string modelsDirectory, int threads = 0)
         {
             throw new ArgumentException($"The images are {reference.Width}x{reference.Height}; the feature distance needs at least 16x16.");
         }
-        var a = Features(reference);
+        if (!references.TryGetValue(reference, out var a))
+        {
+            a = Features(reference);
+            references.AddOrUpdate(reference, a);
+        }
         var b = Features(candidate);
         var perLayer = new double[a.Length];
         for (var layer = 0; layer < a.Length; layer++)
