@@ -1,6 +1,11 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Portal.Engine.Faces;
 using Portal.Models;
 using Portal.Models.Analysis;
+using Portal.Models.Evaluation;
+using Portal.Models.Evaluation.Metrics;
 
 namespace Portal.Cli;
 
@@ -26,6 +31,78 @@ internal static class AnalysisNetworksCommand
             }
         });
         command.Subcommands.Add(import);
+        command.Subcommands.Add(CreateTime());
         return command;
+    }
+
+    private static Command CreateTime()
+    {
+        var image = new Option<string?>("--image") { Description = "The photo to time on (default: the evaluation set's portrait), resized to --megapixels." };
+        var megapixels = new Option<double>("--megapixels") { Description = "Image size in megapixels (default 1).", DefaultValueFactory = _ => 1.0 };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per network after one warm-up; the median is printed (default 5).", DefaultValueFactory = _ => 5 };
+        var command = new Command("time", "CPU time of each analysis network on one image (median of several runs).")
+        {
+            Options = { image, megapixels, runs },
+        };
+        command.SetAction(parseResult =>
+        {
+            var store = ModelsCommand.OpenStore(parseResult);
+            var path = parseResult.GetValue(image) ?? Path.Combine(store.ModelsDirectory, "evaluation", "photos", "astronaut.png");
+            var source = RgbImage.Load(path);
+            var factor = Math.Sqrt(parseResult.GetValue(megapixels) * 1e6 / (source.Width * source.Height));
+            var photo = Resampler.Resize(source, (int)Math.Round(source.Width * factor), (int)Math.Round(source.Height * factor), Resampler.Kernel.Lanczos3);
+            var count = Math.Max(1, parseResult.GetValue(runs));
+            Console.WriteLine($"{Path.GetFileName(path)} resized to {photo.Width}x{photo.Height} ({photo.Width * photo.Height / 1e6:F2} MP); " +
+                $"{Environment.ProcessorCount} CPU threads; median of {count} runs after a warm-up");
+            try
+            {
+                using var features = new DeepFeatureDistance(store.ModelsDirectory);
+                Time("mobilenet-v2-features: one image's features (a distance needs two; the original's are reused)", count, () => features.Features(photo));
+                using var detector = new FaceDetector(store.ModelsDirectory);
+                var faces = detector.Detect(photo);
+                Time($"face-detector-tiny: boxes at {detector.Options.InputSize}x{detector.Options.InputSize}", count, () => detector.DetectBoxes(photo));
+                Time($"face detection with 68 landmarks ({faces.Count} face(s))", count, () => detector.Detect(photo));
+                using var recognizer = new FaceRecognizer(store.ModelsDirectory);
+                if (faces.Count > 0)
+                {
+                    Time("face-recognition: one face's descriptor", count, () => recognizer.Describe(photo, faces[0].AlignedBox));
+                    using var drift = new FaceIdentityDrift(detector, recognizer);
+                    Time("identity drift, whole (detect + describe original and result)", count, () => drift.Measure(Copy(photo), photo));
+                }
+                return 0;
+            }
+            catch (ModelImportException error)
+            {
+                Console.Error.WriteLine(error.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    // A new instance so the drift metric's per-original cache does not hide the detection cost.
+    private static RgbImage Copy(RgbImage image) => new(image.Width, image.Height, image.Planes);
+
+    /// <summary>Prints the median wall time and the median CPU time of the process (all ONNX Runtime threads):
+    /// on a shared machine the CPU time is the steadier figure.</summary>
+    private static void Time(string what, int runs, Action action)
+    {
+        action();
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        using var process = Process.GetCurrentProcess();
+        for (var i = 0; i < runs; i++)
+        {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var stopwatch = Stopwatch.StartNew();
+            action();
+            wall.Add(stopwatch.Elapsed.TotalMilliseconds);
+            process.Refresh();
+            cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
+        }
+        wall.Sort();
+        cpu.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{wall[wall.Count / 2],8:F1} ms wall {cpu[cpu.Count / 2],8:F1} ms CPU  {what}"));
     }
 }
