@@ -32,6 +32,58 @@ internal static class AnalysisNetworksCommand
         });
         command.Subcommands.Add(import);
         command.Subcommands.Add(CreateTime());
+        command.Subcommands.Add(CreateCompare());
+        return command;
+    }
+
+    private static Command CreateCompare()
+    {
+        var image = new Option<string?>("--image") { Description = "The original (default: the evaluation set's portrait)." };
+        var scale = new Option<int>("--scale") { Description = "Shrink by this factor (antialiased bicubic, 8 bits), then upscale back (default 4).", DefaultValueFactory = _ => 4 };
+        var models = new Option<string[]>("--model") { Description = "Model ids to compare (repeatable; default: every installed model of the scale)." };
+        var command = new Command("compare", "Deep-feature distance and face identity drift of each model's result against the original, beside bicubic and lanczos3.")
+        {
+            Options = { image, scale, models },
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var store = ModelsCommand.OpenStore(parseResult);
+            var path = parseResult.GetValue(image) ?? Path.Combine(store.ModelsDirectory, "evaluation", "photos", "astronaut.png");
+            var factor = parseResult.GetValue(scale);
+            var original = ModelEvaluator.CropToMultiple(RgbImage.Load(path), factor);
+            var input = Resampler.Resize(original, original.Width / factor, original.Height / factor, Resampler.Kernel.Bicubic).Quantized();
+            var wanted = parseResult.GetValue(models) ?? [];
+            var results = new List<(string Name, RgbImage Result)>
+            {
+                ("bicubic", Resampler.Resize(input, original.Width, original.Height, Resampler.Kernel.Bicubic).Quantized()),
+                ("lanczos3", Resampler.Resize(input, original.Width, original.Height, Resampler.Kernel.Lanczos3).Quantized()),
+            };
+            try
+            {
+                foreach (var entry in store.Manifest.Models.Where(m => m.Scale == factor && (wanted.Length == 0 ? store.IsInstalled(m) : wanted.Contains(m.Id))))
+                {
+                    using var upscaler = new OnnxUpscaler(await store.EnsureInstalledAsync(entry, cancellationToken));
+                    results.Add((entry.Id, upscaler.Upscale(input).Quantized()));
+                }
+                using var features = new DeepFeatureDistance(store.ModelsDirectory);
+                using var drift = new FaceIdentityDrift(store.ModelsDirectory);
+                Console.WriteLine($"{Path.GetFileName(path)} {original.Width}x{original.Height}, shrunk x{factor} to {input.Width}x{input.Height} and upscaled back");
+                Console.WriteLine("| method | PSNR-Y dB | deep-feature dist. (uncalibrated) | face drift (mean over faces) |");
+                Console.WriteLine("|---|---:|---:|---:|");
+                foreach (var (name, result) in results)
+                {
+                    var faces = drift.Measure(original, result, cancellationToken);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {name} | {ImageQuality.Psnr(original, result, factor):F2} | {features.Measure(original, result):F4} | {(faces.HasFaces ? faces.Mean.ToString("F3", CultureInfo.InvariantCulture) + $" ({faces.Faces.Count} face(s))" : "no face")} |"));
+                }
+                return 0;
+            }
+            catch (ModelImportException error)
+            {
+                Console.Error.WriteLine(error.Message);
+                return 1;
+            }
+        });
         return command;
     }
 
