@@ -34,6 +34,8 @@ public sealed class FaceDetectorFindsFaces(ITestOutputHelper output)
         using var detector = new FaceDetector(AnalysisFixtures.ModelsDirectory);
         Assert.Empty(detector.Detect(AnalysisFixtures.FaceFree()));
         Assert.Empty(detector.Detect(new RgbImage(64, 48, new float[3 * 64 * 48])));
+        Assert.Empty(detector.Detect(new RgbImage(1, 1, [0.5f, 0.5f, 0.5f])));
+        Assert.Empty(detector.Detect(new RgbImage(3000, 2, new float[3 * 3000 * 2])));
     }
 
     [Fact]
