@@ -45,6 +45,9 @@ public sealed record EngineOptions
     /// <summary>Default JPEG/WebP quality when a request does not set one.</summary>
     public int DefaultQuality { get; init; } = 92;
 
+    /// <summary>Which model serves each combination; the product's lineup unless a test places its own.</summary>
+    public Portal.Models.Lineup.LineupRules Lineup { get; init; } = Portal.Models.Lineup.LineupRules.Current;
+
     /// <summary>Folder for the raw intermediate result; null puts it next to the output file.</summary>
     public string? ScratchDirectory { get; init; }
 }

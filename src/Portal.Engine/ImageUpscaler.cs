@@ -3,9 +3,11 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Engine.Imaging;
+using Portal.Engine.Imaging.Condition;
 using Portal.Engine.Inference;
 using Portal.Engine.Tiling;
 using Portal.Models;
+using Portal.Models.Lineup;
 
 namespace Portal.Engine;
 
@@ -41,14 +43,39 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         }
     }
 
-    /// <summary>Checks the file and the request from the header alone: limits, model, output size.</summary>
+    /// <summary>
+    /// Checks the file and the request: limits from the header, the input's condition (JPEG tables and a
+    /// noise estimate on a bounded crop), the lineup's model for it, and the output size.
+    /// </summary>
     /// <exception cref="UpscaleException">Anything a person should be told.</exception>
     public UpscalePlan Plan(string inputPath, UpscaleRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var header = ImageInspector.ReadHeader(inputPath, Options.Limits);
-        var model = ResolveModel(request);
-        return PlanFor(header, model, request);
+        if (request.ModelId is not null)
+        {
+            return PlanFor(header, ResolveModel(request), request) with { RequestedCondition = request.Condition };
+        }
+
+        // Refuse an unoffered combination before spending time on measuring the file.
+        ResolveModel(request);
+        var detected = DetectCondition(inputPath, header);
+        var condition = request.Condition ?? detected.Condition;
+        return PlanFor(header, ResolveModel(request, condition), request) with { RequestedCondition = request.Condition, Detected = detected };
+    }
+
+    /// <summary>Measures an input's condition (the header must already be within the limits).</summary>
+    /// <exception cref="UpscaleException">The file cannot be decoded.</exception>
+    public InputConditionReport DetectCondition(string inputPath, ImageHeader header)
+    {
+        try
+        {
+            return InputConditionDetector.Detect(inputPath, header);
+        }
+        catch (NetVips.VipsException e)
+        {
+            throw new UpscaleException(UpscaleErrorCode.DamagedImage, "This image could not be read: it is damaged or not a complete image file.", e);
+        }
     }
 
     /// <summary>Upscales <paramref name="inputPath"/> into <paramref name="outputPath"/> (written atomically).</summary>
@@ -139,8 +166,16 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         return _store.PathOf(entry);
     }
 
-    /// <summary>The model a request runs: by id, else the offered model for content, quality and the nearest native scale.</summary>
+    /// <summary>The model a request runs: by id, else the lineup's model for its stated condition (clean when auto).</summary>
     public ModelEntry ResolveModel(UpscaleRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ResolveModel(request, request.Condition ?? InputCondition.Clean);
+    }
+
+    /// <summary>The model a request runs for an input in <paramref name="condition"/>; refuses what the lineup does not offer.</summary>
+    /// <exception cref="UpscaleException">An unsupported scale, an unknown model, or a combination the lineup does not offer (with the lineup's sentence).</exception>
+    public ModelEntry ResolveModel(UpscaleRequest request, InputCondition condition)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!SupportedScales.Contains(request.Scale))
@@ -153,26 +188,14 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             return Manifest.FindById(id) ?? throw UnknownModel(id);
         }
 
-        var exact = Manifest.FindOffered(request.Content, request.Scale, request.Quality);
-        if (exact is not null)
+        var choice = Options.Lineup.Choose(request.Content, request.Scale, request.Quality, condition);
+        if (choice.ModelId is null)
         {
-            return exact;
+            throw new UpscaleException(UpscaleErrorCode.InvalidRequest, choice.Refusal!);
         }
 
-        var candidates = Manifest.Models
-            .Where(m => m.IsOffered(request.Content, request.Quality))
-            .ToList();
-        if (candidates.Count == 0)
-        {
-            throw new UpscaleException(
-                UpscaleErrorCode.InvalidRequest,
-                $"No {request.Quality.ToString().ToLowerInvariant()} model is offered for {request.Content.ToString().ToLowerInvariant()} images.");
-        }
-
-        // Prefer running a larger native scale and shrinking (the network supplies the detail) over
-        // enlarging a smaller one with a plain filter.
-        return candidates.Where(m => m.Scale >= request.Scale).OrderBy(m => m.Scale).FirstOrDefault()
-            ?? candidates.OrderByDescending(m => m.Scale).First();
+        return Manifest.FindById(choice.ModelId)
+            ?? throw new UpscaleException(UpscaleErrorCode.ModelNotInstalled, $"The lineup places '{choice.ModelId}' here, but the model manifest does not list it; run 'portal models import'.");
     }
 
     internal UpscalePlan PlanFor(ImageHeader header, ModelEntry model, UpscaleRequest request)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Portal.Engine.Imaging;
+using Portal.Engine.Imaging.Condition;
 using Portal.Models;
 
 namespace Portal.Engine;
@@ -18,6 +19,24 @@ public sealed record UpscalePlan(
     int OutputHeight,
     OutputFormat Format)
 {
+    /// <summary>The condition the person asked for; null for auto.</summary>
+    public InputCondition? RequestedCondition { get; init; }
+
+    /// <summary>What the engine measured on the file; null when a model was named explicitly.</summary>
+    public InputConditionReport? Detected { get; init; }
+
+    /// <summary>The condition the model was chosen for: the requested one, else the detected one.</summary>
+    public InputCondition Condition => RequestedCondition ?? Detected?.Condition ?? InputCondition.Clean;
+
+    /// <summary>One sentence on the input's condition: what was detected and which one decided.</summary>
+    public string DescribeCondition()
+    {
+        var detected = Detected is null ? "not measured" : Detected.Describe();
+        return RequestedCondition is { } requested
+            ? $"Input: treated as {requested.ToString().ToLowerInvariant()} as asked (detected {detected})."
+            : $"Input: detected {detected}; treated as {Condition.ToString().ToLowerInvariant()}.";
+    }
+
     /// <summary>True when the model's native scale differs from the one asked for and the result is resampled.</summary>
     public bool Resampled => Model.Scale != RequestedScale;
 

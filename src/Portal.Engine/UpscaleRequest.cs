@@ -13,7 +13,13 @@ public sealed record UpscaleRequest
 
     public QualityLevel Quality { get; init; } = QualityLevel.Balanced;
 
-    /// <summary>2, 3, 4 or 8. Scales the model lacks are reached by resampling its nearest native scale.</summary>
+    /// <summary>
+    /// The input's condition as the person states it; null (auto) lets the engine detect it from the
+    /// file. It picks the network that serves the cell (a real-world model for degraded inputs).
+    /// </summary>
+    public InputCondition? Condition { get; init; }
+
+    /// <summary>2, 3, 4 or 8: a combination the lineup offers (see <see cref="Portal.Models.Lineup.LineupRules"/>).</summary>
     public int Scale { get; init; } = 4;
 
     public OutputFormat Format { get; init; } = OutputFormat.SameAsInput;

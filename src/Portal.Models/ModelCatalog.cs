@@ -1,3 +1,5 @@
+using Portal.Models.Lineup;
+
 namespace Portal.Models;
 
 /// <summary>
@@ -37,18 +39,26 @@ public static class ModelCatalog
     private const string UpscaylModels = "dist/upscaler/sub-classes/model-manager/models/";
 
     // Declared before All: static fields initialise in text order.
-    private static readonly Dictionary<string, (QualityLevel? Level, ModelOffer[] AlsoOffered)> Lineup = new()
-    {
-        ["esrgan-legacy-psnr-small-x2"] = (QualityLevel.Balanced, [new(ContentType.Art, QualityLevel.Balanced)]),
-        ["esrgan-medium-x3"] = (QualityLevel.Balanced, []),
-        ["esrgan-thick-x3"] = (QualityLevel.Ultra, []),
-        ["esrgan-thick-x4"] = (QualityLevel.Ultra, []),
-        ["esrgan-legacy-gans-x4"] = (QualityLevel.Detail, [new(ContentType.Art, QualityLevel.Detail)]),
-        ["esrgan-thick-x8"] = (QualityLevel.Ultra, [new(ContentType.Art, QualityLevel.Ultra)]),
-        ["realesr-animevideov3-x2"] = (QualityLevel.Fast, []),
-        ["realesr-animevideov3-x3"] = (QualityLevel.Fast, []),
-        ["realesr-animevideov3-x4"] = (QualityLevel.Fast, []),
-    };
+    /// <summary>
+    /// The lineup, one row per offered cell (docs/MODELS.md, "The lineup"; the rules are in
+    /// <see cref="Lineup.LineupRules"/>). Clean rows decide which combinations exist; degraded rows
+    /// (JPEG-compressed or noisy inputs) only swap in a real-world model for a cell that exists.
+    /// </summary>
+    public static IReadOnlyList<LineupPlacement> Placements { get; } =
+    [
+        new(ContentType.Photo, 2, QualityLevel.Balanced, InputCondition.Clean, "esrgan-legacy-psnr-small-x2"),
+        new(ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Clean, "esrgan-medium-x3"),
+        new(ContentType.Photo, 3, QualityLevel.Ultra, InputCondition.Clean, "esrgan-thick-x3"),
+        new(ContentType.Photo, 4, QualityLevel.Ultra, InputCondition.Clean, "esrgan-thick-x4"),
+        new(ContentType.Photo, 4, QualityLevel.Detail, InputCondition.Clean, "esrgan-legacy-gans-x4"),
+        new(ContentType.Photo, 8, QualityLevel.Ultra, InputCondition.Clean, "esrgan-thick-x8"),
+        new(ContentType.Art, 2, QualityLevel.Fast, InputCondition.Clean, "realesr-animevideov3-x2"),
+        new(ContentType.Art, 2, QualityLevel.Balanced, InputCondition.Clean, "esrgan-legacy-psnr-small-x2"),
+        new(ContentType.Art, 3, QualityLevel.Fast, InputCondition.Clean, "realesr-animevideov3-x3"),
+        new(ContentType.Art, 4, QualityLevel.Fast, InputCondition.Clean, "realesr-animevideov3-x4"),
+        new(ContentType.Art, 4, QualityLevel.Detail, InputCondition.Clean, "esrgan-legacy-gans-x4"),
+        new(ContentType.Art, 8, QualityLevel.Ultra, InputCondition.Clean, "esrgan-thick-x8"),
+    ];
 
     public static IReadOnlyList<ModelDefinition> All { get; } = Build();
 
@@ -57,10 +67,22 @@ public static class ModelCatalog
     private static ModelSource Package(string name, string version, string integrity) =>
         new(name, version, integrity, "", SourceFormat.TfjsLayers);
 
+    /// <summary>The manifest keeps each model's clean cells as its offers (shown by <c>models list</c> and the report).</summary>
     private static List<ModelDefinition> Build() =>
-        BuildUnplaced()
-            .Select(d => Lineup.TryGetValue(d.Id, out var place) ? d with { QualityLevel = place.Level, AlsoOffered = place.AlsoOffered } : d)
-            .ToList();
+        BuildUnplaced().Select(Place).ToList();
+
+    private static ModelDefinition Place(ModelDefinition definition)
+    {
+        var cells = Placements.Where(p => p.ModelId == definition.Id && p.Condition == InputCondition.Clean).ToList();
+        var own = cells.FirstOrDefault(p => p.Content == definition.ContentType);
+        return cells.Count == 0
+            ? definition
+            : definition with
+            {
+                QualityLevel = own?.Level,
+                AlsoOffered = cells.Where(p => p != own).Select(p => new ModelOffer(p.Content, p.Level)).ToList(),
+            };
+    }
 
     private static List<ModelDefinition> BuildUnplaced()
     {

@@ -75,25 +75,6 @@ public sealed class OnnxUpscaling : IDisposable
         Assert.Equal(UpscaleErrorCode.InvalidRequest, badScale.Code);
     }
 
-    [Theory]
-    [InlineData(Portal.Models.ContentType.Photo, Portal.Models.QualityLevel.Ultra, 2)]
-    [InlineData(Portal.Models.ContentType.Photo, Portal.Models.QualityLevel.Balanced, 4)]
-    [InlineData(Portal.Models.ContentType.Art, Portal.Models.QualityLevel.Fast, 8)]
-    public void Requests_resolve_to_an_offered_model_at_the_nearest_native_scale(Portal.Models.ContentType content, Portal.Models.QualityLevel quality, int scale)
-    {
-        var offered = _upscaler.Manifest.Models.Where(m => m.IsOffered(content, quality)).ToList();
-        if (offered.Count == 0)
-        {
-            return; // nothing offered at this level in the current lineup
-        }
-
-        var model = _upscaler.ResolveModel(new UpscaleRequest { Content = content, Quality = quality, Scale = scale });
-
-        Assert.True(model.IsOffered(content, quality));
-        var larger = offered.Where(m => m.Scale >= scale).Select(m => m.Scale).DefaultIfEmpty(0).Min();
-        Assert.Equal(larger > 0 ? larger : offered.Max(m => m.Scale), model.Scale);
-    }
-
     public void Dispose()
     {
         _upscaler.Dispose();

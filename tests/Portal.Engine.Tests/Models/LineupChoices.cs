@@ -1,0 +1,112 @@
+using NetVips;
+using Portal.Engine.Tests.Support;
+using Portal.Models;
+using Portal.Models.Lineup;
+
+namespace Portal.Engine.Tests.Models;
+
+/// <summary>One rule set decides what runs: placed cells only, the input's condition picking the network.</summary>
+public sealed class LineupChoices : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    // A stand-in real-world placement with committed models, so the choice is testable before real-world models are placed.
+    private static readonly LineupRules WithDegradedCell = new(
+        ModelCatalog.Placements.Append(new LineupPlacement(ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Degraded, "esrgan-slim-x3")));
+
+    [Fact]
+    public void Photo_x4_balanced_is_refused_naming_what_is_offered()
+    {
+        var choice = LineupRules.Current.Choose(ContentType.Photo, 4, QualityLevel.Balanced, InputCondition.Clean);
+
+        Assert.False(choice.Offered);
+        Assert.Equal("Photo x4 Balanced is not offered. For photos at x4 the lineup offers Ultra and Detail; Balanced is offered at x2 and x3.", choice.Refusal);
+    }
+
+    [Fact]
+    public void The_engine_refuses_it_with_the_same_sentence_instead_of_resampling_another_scale()
+    {
+        using var upscaler = new ImageUpscaler(new EngineOptions { ModelsDirectory = RepoPaths.Models });
+        var request = new UpscaleRequest { Content = ContentType.Photo, Quality = QualityLevel.Balanced, Scale = 4 };
+
+        var error = Assert.Throws<UpscaleException>(() => upscaler.Plan(FixturePath.Of("photo.png"), request));
+
+        Assert.Equal(UpscaleErrorCode.InvalidRequest, error.Code);
+        Assert.Equal(LineupRules.Current.Refusal(ContentType.Photo, 4, QualityLevel.Balanced), error.Message);
+    }
+
+    [Theory]
+    [InlineData(ContentType.Art, 3, QualityLevel.Balanced, "Art x3 Balanced is not offered. For art and anime at x3 the lineup offers Fast; Balanced is offered at x2.")]
+    [InlineData(ContentType.Photo, 2, QualityLevel.Fast, "Photo x2 Fast is not offered. For photos at x2 the lineup offers Balanced; Fast is not offered for photos at any scale.")]
+    public void Every_refusal_names_the_offered_levels_and_scales(ContentType content, int scale, QualityLevel level, string sentence)
+    {
+        Assert.Equal(sentence, LineupRules.Current.Choose(content, scale, level, InputCondition.Degraded).Refusal);
+    }
+
+    [Fact]
+    public void Every_cell_of_the_lineup_is_served_at_its_scale_or_by_downscaling_a_larger_native_one()
+    {
+        var manifest = ModelManifest.Load(Path.Combine(RepoPaths.Models, "manifest.json"));
+        foreach (var placement in LineupRules.Current.Placements)
+        {
+            var definition = ModelCatalog.Find(placement.ModelId);
+            Assert.True(definition is not null, $"{placement.ModelId} is placed but not in the catalog.");
+            Assert.True(definition.Scale >= placement.Scale, $"{placement.ModelId} (x{definition.Scale}) cannot serve x{placement.Scale} by downscaling.");
+            Assert.NotNull(manifest.FindById(placement.ModelId));
+        }
+    }
+
+    [Fact]
+    public void The_manifest_lists_the_clean_cells_as_each_models_offers()
+    {
+        var manifest = ModelManifest.Load(Path.Combine(RepoPaths.Models, "manifest.json"));
+        var fromManifest = manifest.Offered().Select(o => (o.Offer.ContentType, o.Model.Scale, o.Offer.QualityLevel, o.Model.Id)).Order().ToList();
+        var fromLineup = LineupRules.Current.Placements.Where(p => p.Condition == InputCondition.Clean && ModelCatalog.Find(p.ModelId)!.Scale == p.Scale)
+            .Select(p => (p.Content, p.Scale, p.Level, p.ModelId)).Order().ToList();
+
+        Assert.Equal(fromLineup, fromManifest);
+    }
+
+    [Fact]
+    public void A_degraded_input_gets_the_real_world_model_where_one_is_placed_else_the_clean_one()
+    {
+        Assert.Equal("esrgan-slim-x3", WithDegradedCell.Choose(ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Degraded).ModelId);
+        Assert.Equal("esrgan-medium-x3", WithDegradedCell.Choose(ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Clean).ModelId);
+        var fallback = WithDegradedCell.Choose(ContentType.Photo, 3, QualityLevel.Ultra, InputCondition.Degraded);
+        Assert.Equal(("esrgan-thick-x3", InputCondition.Clean), (fallback.ModelId, fallback.Condition));
+    }
+
+    [Fact]
+    public void A_real_world_model_cannot_open_a_cell_the_clean_lineup_does_not_offer()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new LineupRules(
+            ModelCatalog.Placements.Append(new LineupPlacement(ContentType.Photo, 4, QualityLevel.Balanced, InputCondition.Degraded, "esrgan-medium-x4"))));
+
+        Assert.Contains("which the clean lineup does not offer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Auto_detection_picks_the_real_world_model_for_a_compressed_jpeg_and_the_override_wins()
+    {
+        using var upscaler = new ImageUpscaler(new EngineOptions { ModelsDirectory = RepoPaths.Models, Lineup = WithDegradedCell });
+        var jpeg = _temp.File("q60.jpg");
+        using (var image = Image.NewFromFile(Path.Combine(RepoPaths.Models, "evaluation", "photos", "chelsea.png")))
+        {
+            image.Jpegsave(jpeg, q: 60);
+        }
+
+        var request = new UpscaleRequest { Content = ContentType.Photo, Quality = QualityLevel.Balanced, Scale = 3 };
+        var auto = upscaler.Plan(jpeg, request);
+        var asClean = upscaler.Plan(jpeg, request with { Condition = InputCondition.Clean });
+        var asDegraded = upscaler.Plan(FixturePath.Of("photo.png"), request with { Condition = InputCondition.Degraded });
+
+        Assert.Equal(("esrgan-slim-x3", InputCondition.Degraded), (auto.Model.Id, auto.Condition));
+        Assert.StartsWith("Input: detected degraded (compressed): JPEG quality about 6", auto.DescribeCondition(), StringComparison.Ordinal);
+        Assert.Equal(("esrgan-medium-x3", InputCondition.Clean), (asClean.Model.Id, asClean.Condition));
+        Assert.Equal(InputCondition.Degraded, asClean.Detected!.Condition);
+        Assert.StartsWith("Input: treated as clean as asked (detected degraded", asClean.DescribeCondition(), StringComparison.Ordinal);
+        Assert.Equal("esrgan-slim-x3", asDegraded.Model.Id);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
