@@ -21,6 +21,12 @@ internal static class UpscaleCommand
         content.AcceptOnlyFromAmong("photo", "art");
         var quality = new Option<string>("--quality") { Description = "fast, balanced, ultra, or detail (GAN style: sharper, can alter faces).", DefaultValueFactory = _ => "balanced" };
         quality.AcceptOnlyFromAmong("fast", "balanced", "ultra", "detail");
+        var inputCondition = new Option<string>("--input")
+        {
+            Description = "The input's condition: auto (detect JPEG compression and noise, default), clean, or degraded (compressed or noisy: runs the real-world model where the lineup places one).",
+            DefaultValueFactory = _ => "auto",
+        };
+        inputCondition.AcceptOnlyFromAmong("auto", "clean", "degraded");
         var scale = new Option<int>("--scale") { Description = "2, 3, 4 or 8.", DefaultValueFactory = _ => 4 };
         scale.AcceptOnlyFromAmong("2", "3", "4", "8");
         var format = new Option<string?>("--format") { Description = "png, jpeg, webp, or same (as the input). Default: from the output file's extension, else same." };
@@ -39,7 +45,7 @@ internal static class UpscaleCommand
         var command = new Command("upscale", "Upscale one image file.")
         {
             Arguments = { input, output },
-            Options = { model, content, quality, scale, format, outputQuality, tile, overlap, strip, cpu, threads, precision, maxMegapixels, modelsDir, cacheDir },
+            Options = { model, content, quality, inputCondition, scale, format, outputQuality, tile, overlap, strip, cpu, threads, precision, maxMegapixels, modelsDir, cacheDir },
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -60,6 +66,7 @@ internal static class UpscaleCommand
                 ModelId = parseResult.GetValue(model),
                 Content = ParseContent(parseResult.GetValue(content)!),
                 Quality = ParseQuality(parseResult.GetValue(quality)!),
+                Condition = ParseCondition(parseResult.GetValue(inputCondition)),
                 Scale = parseResult.GetValue(scale),
                 Format = ParseFormat(parseResult.GetValue(format) ?? FromExtension(parseResult.GetValue(output)!)),
                 OutputQuality = parseResult.GetValue(outputQuality),
@@ -76,6 +83,11 @@ internal static class UpscaleCommand
                 var plan = upscaler.Plan(inputPath, request);
                 var (w, h) = plan.Header.DisplaySize;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(inputPath)}: {plan.Header.Format} {w} x {h} -> {plan.OutputWidth} x {plan.OutputHeight} {plan.Format}"));
+                if (request.ModelId is null)
+                {
+                    Console.WriteLine(plan.DescribeCondition());
+                }
+
                 Console.WriteLine(plan.Describe());
                 var bar = new ProgressBar();
                 var result = await upscaler.UpscaleAsync(inputPath, outputPath, request, bar, cancellationToken);
@@ -123,6 +135,14 @@ internal static class UpscaleCommand
         "ultra" => QualityLevel.Ultra,
         "detail" => QualityLevel.Detail,
         _ => QualityLevel.Balanced,
+    };
+
+    /// <summary>Null for auto: the engine detects the condition from the file.</summary>
+    internal static InputCondition? ParseCondition(string? value) => value switch
+    {
+        "clean" => InputCondition.Clean,
+        "degraded" => InputCondition.Degraded,
+        _ => null,
     };
 
     private static string FromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch

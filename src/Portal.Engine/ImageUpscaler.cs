@@ -61,7 +61,13 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         ResolveModel(request);
         var detected = DetectCondition(inputPath, header);
         var condition = request.Condition ?? detected.Condition;
-        return PlanFor(header, ResolveModel(request, condition), request) with { RequestedCondition = request.Condition, Detected = detected };
+        var choice = Options.Lineup.Choose(request.Content, request.Scale, request.Quality, condition);
+        return PlanFor(header, ResolveModel(request, condition), request) with
+        {
+            RequestedCondition = request.Condition,
+            Detected = detected,
+            ServedCondition = choice.Condition,
+        };
     }
 
     /// <summary>Measures an input's condition (the header must already be within the limits).</summary>

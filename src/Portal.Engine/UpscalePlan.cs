@@ -28,6 +28,9 @@ public sealed record UpscalePlan(
     /// <summary>The condition the model was chosen for: the requested one, else the detected one.</summary>
     public InputCondition Condition => RequestedCondition ?? Detected?.Condition ?? InputCondition.Clean;
 
+    /// <summary>Whose lineup cell the model came from: degraded when a real-world model serves it; null when a model was named.</summary>
+    public InputCondition? ServedCondition { get; init; }
+
     /// <summary>One sentence on the input's condition: what was detected and which one decided.</summary>
     public string DescribeCondition()
     {
@@ -41,7 +44,15 @@ public sealed record UpscalePlan(
     public bool Resampled => Model.Scale != RequestedScale;
 
     /// <summary>One sentence for logs and the CLI, saying whether the scale is native or reached by resampling.</summary>
-    public string Describe() => Resampled
+    public string Describe() => (Resampled
         ? string.Create(CultureInfo.InvariantCulture, $"x{RequestedScale} is not a native scale of {Model.Id}: running it at x{Model.Scale}, then resampling by {RequestedScale / (double)Model.Scale:0.###} with Lanczos3.")
-        : $"Running {Model.Id} (native x{Model.Scale}).";
+        : $"Running {Model.Id} (native x{Model.Scale}).") + ServedBy();
+
+    private string ServedBy() => (ServedCondition, Condition) switch
+    {
+        (null, _) => "",
+        (InputCondition.Degraded, _) => " It is the lineup's real-world model for compressed or noisy inputs.",
+        (_, InputCondition.Degraded) => " No real-world model is placed for this combination yet, so the clean lineup's model runs.",
+        _ => "",
+    };
 }

@@ -54,9 +54,19 @@ public sealed class InputConditionDetection : IDisposable
         var report = InputConditionDetector.Detect(path, ImageInspector.ReadHeader(path));
 
         Assert.Null(report.JpegQuality);
-        Assert.InRange(report.NoiseSigma, 0, InputConditionDetector.NoisyAboveSigma);
+        Assert.InRange(report.NoiseSigma, 0, 1.5);
         Assert.Equal(InputCondition.Clean, report.Condition);
         Assert.StartsWith("clean: no JPEG compression", report.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fur_is_not_taken_for_noise()
+    {
+        var path = FixturePath.Of("texture.png");
+
+        var report = InputConditionDetector.Detect(path, ImageInspector.ReadHeader(path));
+
+        Assert.Equal(InputCondition.Clean, report.Condition);
     }
 
     [Fact]

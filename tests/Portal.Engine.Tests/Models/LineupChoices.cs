@@ -98,14 +98,15 @@ public sealed class LineupChoices : IDisposable
         var request = new UpscaleRequest { Content = ContentType.Photo, Quality = QualityLevel.Balanced, Scale = 3 };
         var auto = upscaler.Plan(jpeg, request);
         var asClean = upscaler.Plan(jpeg, request with { Condition = InputCondition.Clean });
-        var asDegraded = upscaler.Plan(FixturePath.Of("photo.png"), request with { Condition = InputCondition.Degraded });
+        var asDegraded = upscaler.Plan(Path.Combine(RepoPaths.Models, "evaluation", "photos", "rocket.png"), request with { Condition = InputCondition.Degraded });
 
         Assert.Equal(("esrgan-slim-x3", InputCondition.Degraded), (auto.Model.Id, auto.Condition));
         Assert.StartsWith("Input: detected degraded (compressed): JPEG quality about 6", auto.DescribeCondition(), StringComparison.Ordinal);
         Assert.Equal(("esrgan-medium-x3", InputCondition.Clean), (asClean.Model.Id, asClean.Condition));
         Assert.Equal(InputCondition.Degraded, asClean.Detected!.Condition);
         Assert.StartsWith("Input: treated as clean as asked (detected degraded", asClean.DescribeCondition(), StringComparison.Ordinal);
-        Assert.Equal("esrgan-slim-x3", asDegraded.Model.Id);
+        Assert.Equal(("esrgan-slim-x3", InputCondition.Clean), (asDegraded.Model.Id, asDegraded.Detected!.Condition));
+        Assert.Contains("real-world model for compressed or noisy inputs", asDegraded.Describe(), StringComparison.Ordinal);
     }
 
     public void Dispose() => _temp.Dispose();

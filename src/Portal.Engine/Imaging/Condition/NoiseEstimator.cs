@@ -3,9 +3,10 @@ using NetVips;
 namespace Portal.Engine.Imaging.Condition;
 
 /// <summary>
-/// Estimates the standard deviation of white noise in an image, in grey levels of 255, with Donoho's
-/// robust wavelet estimator: the median absolute value of the finest diagonal Haar detail band over
-/// 0.6745. Edges and texture occupy few coefficients, so the median tracks the noise, not the content.
+/// Estimates the standard deviation of white noise in an image, in grey levels of 255, from the finest
+/// diagonal Haar detail band (where noise is white and content is weakest), measured block by block:
+/// a low percentile of the blocks' RMS tracks the flat areas, so fur, foliage and edges, which raise a
+/// global median-absolute-deviation estimate, do not pass for noise.
 /// </summary>
 public static class NoiseEstimator
 {
@@ -34,7 +35,7 @@ public static class NoiseEstimator
     }
 
     /// <summary>Noise sigma of one plane (row-major, grey levels of 255).</summary>
-    public static double Estimate(ReadOnlySpan<float> luma, int width, int height)
+    public static double Estimate(ReadOnlySpan<float> plane, int width, int height)
     {
         var (bw, bh) = (width / 2, height / 2);
         if (bw == 0 || bh == 0)
@@ -42,22 +43,42 @@ public static class NoiseEstimator
             return 0;
         }
 
-        var details = new float[bw * bh];
-        for (var y = 0; y < bh; y++)
+        // Per block of BlockSide x BlockSide detail coefficients, the RMS (the noise's sigma where the block is flat);
+        // the low percentile over blocks picks the flattest ones, so texture and edges do not count as noise.
+        var (cols, rows) = (Math.Max(1, bw / BlockSide), Math.Max(1, bh / BlockSide));
+        var blocks = new double[cols * rows];
+        for (var by = 0; by < rows; by++)
         {
-            var top = luma.Slice(2 * y * width, width);
-            var bottom = luma.Slice(((2 * y) + 1) * width, width);
-            for (var x = 0; x < bw; x++)
+            for (var bx = 0; bx < cols; bx++)
             {
-                // Orthonormal Haar HH: keeps the noise's sigma unchanged.
-                details[(y * bw) + x] = Math.Abs((top[2 * x] - top[(2 * x) + 1] - bottom[2 * x] + bottom[(2 * x) + 1]) / 2f);
+                double sum = 0;
+                var count = 0;
+                for (var y = by * BlockSide; y < Math.Min(bh, (by + 1) * BlockSide); y++)
+                {
+                    var top = plane.Slice(2 * y * width, width);
+                    var bottom = plane.Slice(((2 * y) + 1) * width, width);
+                    for (var x = bx * BlockSide; x < Math.Min(bw, (bx + 1) * BlockSide); x++)
+                    {
+                        // Orthonormal Haar HH: keeps the noise's sigma unchanged.
+                        var detail = (top[2 * x] - top[(2 * x) + 1] - bottom[2 * x] + bottom[(2 * x) + 1]) / 2.0;
+                        sum += detail * detail;
+                        count++;
+                    }
+                }
+
+                blocks[(by * cols) + bx] = Math.Sqrt(sum / count);
             }
         }
 
-        Array.Sort(details);
-        var median = details.Length % 2 == 1
-            ? details[details.Length / 2]
-            : (details[(details.Length / 2) - 1] + details[details.Length / 2]) / 2f;
-        return median / 0.6745;
+        Array.Sort(blocks);
+        return blocks[(int)(Percentile * (blocks.Length - 1))] / PercentileBias;
     }
+
+    /// <summary>Detail coefficients per block side: 8 (a 16 x 16 pixel block, 64 coefficients).</summary>
+    private const int BlockSide = 8;
+
+    private const double Percentile = 0.05;
+
+    /// <summary>Where pure noise's block RMS lands at that percentile (64 coefficients: 1 - 1.645 x 0.088).</summary>
+    private const double PercentileBias = 0.855;
 }
