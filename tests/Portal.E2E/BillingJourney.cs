@@ -36,7 +36,8 @@ public sealed class BillingJourney(PortalServer server)
         await Screenshots.TakeAsync(page, "billing");
 
         await UploadAsync(page);
-        await page.GetByTestId("scale-2").ClickAsync();
+        // Photo Ultra is offered at x3, x4 and x8 (the lineup refuses x2 rather than shrink another scale's result).
+        await page.GetByTestId("scale-3").ClickAsync();
         await Expect(page.GetByTestId("quality-ultra")).ToBeEnabledAsync();
         await page.GetByTestId("quality-ultra").ClickAsync();
         await Expect(page.GetByTestId("cost")).ToContainTextAsync("4 credits");

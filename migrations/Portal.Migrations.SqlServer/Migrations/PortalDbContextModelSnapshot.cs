@@ -450,6 +450,16 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("DetectedCondition")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<int?>("DetectedJpegQuality")
+                        .HasColumnType("int");
+
+                    b.Property<double?>("DetectedNoiseSigma")
+                        .HasColumnType("float");
+
                     b.Property<string>("Error")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
@@ -488,6 +498,10 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.Property<string>("Quality")
                         .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("RequestedCondition")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 

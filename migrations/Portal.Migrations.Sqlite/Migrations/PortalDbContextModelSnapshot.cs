@@ -433,6 +433,16 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DetectedCondition")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DetectedJpegQuality")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("DetectedNoiseSigma")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Error")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -471,6 +481,10 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Quality")
                         .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedCondition")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 

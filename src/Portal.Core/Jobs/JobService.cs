@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Billing;
 using Portal.Core.Data;
 using Portal.Core.Storage;
+using Portal.Core.Uploads;
 using Portal.Engine;
+using Portal.Engine.Imaging;
+using Portal.Engine.Imaging.Condition;
 using Portal.Models;
 
 namespace Portal.Core.Jobs;
@@ -37,6 +40,11 @@ public sealed class JobService(
             return SubmitResult.Refused("Choose at least one image.", 0);
         }
 
+        var imageIds = requests.Select(r => r.ImageId).Distinct().ToList();
+        var images = await db.Images.AsNoTracking().Where(i => i.UserId == userId && imageIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
+
+        var conditions = images.Values.ToDictionary(i => i.Id, TryDetectCondition);
+
         var existing = await db.Jobs.AsNoTracking().Where(j => j.BatchId == batchId && j.UserId == userId).Select(j => j.Id).ToListAsync(cancellationToken);
         if (existing.Count > 0)
         {
@@ -44,8 +52,6 @@ public sealed class JobService(
         }
 
         var tier = await TierOfAsync(userId, cancellationToken);
-        var imageIds = requests.Select(r => r.ImageId).Distinct().ToList();
-        var images = await db.Images.AsNoTracking().Where(i => i.UserId == userId && imageIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
         var jobs = new List<UpscaleJob>();
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var request in requests)
@@ -62,9 +68,11 @@ public sealed class JobService(
             }
 
             ModelEntry model;
+            var detected = conditions[image.Id];
             try
             {
-                model = upscaler.ResolveModel(new UpscaleRequest { Content = request.Content, Quality = request.Quality, Scale = request.Scale });
+                var upscale = new UpscaleRequest { Content = request.Content, Quality = request.Quality, Scale = request.Scale };
+                model = upscaler.ResolveModel(upscale, request.Condition ?? detected?.Condition ?? InputCondition.Clean);
             }
             catch (UpscaleException e)
             {
@@ -82,6 +90,10 @@ public sealed class JobService(
                 Scale = request.Scale,
                 Format = request.Format,
                 StripMetadata = request.StripMetadata,
+                RequestedCondition = request.Condition,
+                DetectedCondition = detected?.Condition,
+                DetectedJpegQuality = detected?.JpegQuality,
+                DetectedNoiseSigma = detected?.NoiseSigma,
                 ModelId = model.Id,
                 Cost = JobPricing.Cost(image.Width, image.Height, request.Scale, request.Quality),
                 Priority = tier.QueuePriority,
@@ -113,6 +125,53 @@ public sealed class JobService(
         db.ChangeTracker.Clear();
         events.WakeWorker();
         return new SubmitResult(jobs.Select(j => j.Id).ToList(), null, total, balance);
+    }
+
+    /// <summary>Measures an uploaded image's condition (JPEG tables, noise) so the lineup can pick the network for it.</summary>
+    /// <remarks>
+    /// Synchronous on purpose (a bounded crop, well under a second): SubmitAsync must not yield between
+    /// its batch check and its insert, or a double-clicked submit could slip past the check.
+    /// </remarks>
+    public InputConditionReport DetectCondition(StoredImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (store.LocalPath(image.StorageKey) is { } local)
+        {
+            return upscaler.DetectCondition(local, ImageInspector.ReadHeader(local));
+        }
+
+        // A store without local files: measure a temporary copy.
+        var temporary = Path.Combine(Path.GetTempPath(), $"condition-{Guid.NewGuid():N}");
+        try
+        {
+            using (var source = store.OpenRead(image.StorageKey))
+            using (var copy = File.Create(temporary))
+            {
+                source.CopyTo(copy);
+            }
+
+            return upscaler.DetectCondition(temporary, ImageInspector.ReadHeader(temporary));
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Null when the stored file cannot be measured (damaged since its upload): the job is still queued,
+    /// and the worker fails it with its message and the refund, as for any damaged file.
+    /// </summary>
+    private InputConditionReport? TryDetectCondition(StoredImage image)
+    {
+        try
+        {
+            return DetectCondition(image);
+        }
+        catch (UpscaleException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Why the tier does not allow this request, or null when it does.</summary>

@@ -28,6 +28,18 @@ public class UpscaleJob
 
     public bool StripMetadata { get; set; }
 
+    /// <summary>The input condition the person chose; null for auto (the detected one decides).</summary>
+    public InputCondition? RequestedCondition { get; set; }
+
+    /// <summary>What the engine detected on the uploaded file at submission.</summary>
+    public InputCondition? DetectedCondition { get; set; }
+
+    /// <summary>The IJG quality the upload's JPEG tables match; null for files without them.</summary>
+    public int? DetectedJpegQuality { get; set; }
+
+    /// <summary>The upload's estimated noise sigma, in grey levels of 255.</summary>
+    public double? DetectedNoiseSigma { get; set; }
+
     /// <summary>The network chosen when the job was submitted.</summary>
     public required string ModelId { get; set; }
 

@@ -21,5 +21,8 @@ public sealed class UploadItem(string localId, string fileName, long sizeBytes, 
 
     public string? Error { get; set; }
 
+    /// <summary>What the engine detected about the stored file (JPEG compression, noise); null until measured.</summary>
+    public Portal.Engine.Imaging.Condition.InputConditionReport? Detected { get; set; }
+
     public bool Done => ImageId is not null;
 }

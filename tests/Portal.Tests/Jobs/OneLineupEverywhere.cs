@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Data;
+using Portal.Core.Jobs;
+using Portal.Models;
+using Portal.Models.Lineup;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Jobs;
+
+/// <summary>The portal and the CLI apply one lineup: they refuse the same combination with the same sentence.</summary>
+public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<PortalFactory>
+{
+    private const string PhotoX4BalancedRefusal =
+        "Photo x4 Balanced is not offered. For photos at x4 the lineup offers Ultra and Detail; Balanced is offered at x2 and x3.";
+
+    [Fact]
+    public async Task The_portal_refuses_photo_x4_balanced_with_the_lineups_sentence_and_charges_nothing()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+
+        var submitted = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Photo, QualityLevel.Balanced, 4));
+
+        Assert.False(submitted.Succeeded);
+        Assert.Equal(PhotoX4BalancedRefusal, submitted.Error);
+        using var scope = factory.Services.CreateScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.AnyAsync(j => j.UserId == userId));
+    }
+
+    [Fact]
+    public async Task The_cli_refuses_it_too_and_the_two_sentences_are_identical()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var portal = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Photo, QualityLevel.Balanced, 4));
+
+        var output = Path.Combine(Path.GetTempPath(), $"cli-{Guid.NewGuid():N}.png");
+        var cli = await RunCliAsync("upscale", Uploads.FixturePath("photo.png"), output, "--content", "photo", "--quality", "balanced", "--scale", "4",
+            "--models-dir", Path.Combine(RepositoryPaths.Root, "models"));
+
+        Assert.Equal(1, cli.ExitCode);
+        Assert.False(File.Exists(output));
+        var sentence = cli.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
+        Assert.Equal(PhotoX4BalancedRefusal, sentence);
+        Assert.Equal(portal.Error, sentence);
+        Assert.Equal(LineupRules.Current.Refusal(ContentType.Photo, 4, QualityLevel.Balanced), sentence);
+    }
+
+    [Fact]
+    public async Task A_job_records_the_requested_and_the_detected_condition()
+    {
+        var (client, userId) = await SignInAsync();
+        var jpeg = Path.Combine(Path.GetTempPath(), $"q60-{Guid.NewGuid():N}.jpg");
+        using (var photo = NetVips.Image.NewFromFile(Path.Combine(RepositoryPaths.Root, "models", "evaluation", "photos", "rocket.png")))
+        {
+            photo.Jpegsave(jpeg, q: 60);
+        }
+
+        var token = await Uploads.TokenAsync(client);
+        var response = await Uploads.PostAsync(client, await File.ReadAllBytesAsync(jpeg), "rocket-q60.jpg", token);
+        File.Delete(jpeg);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var image = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Portal.Web.Features.Uploads.UploadedImage>(response.Content))!;
+
+        var auto = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var overridden = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2, Condition: InputCondition.Clean));
+
+        Assert.True(auto.Succeeded, auto.Error);
+        Assert.True(overridden.Succeeded, overridden.Error);
+        using var scope = factory.Services.CreateScope();
+        var jobs = scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.AsNoTracking();
+        var first = await jobs.SingleAsync(j => j.Id == auto.JobIds[0]);
+        var second = await jobs.SingleAsync(j => j.Id == overridden.JobIds[0]);
+        Assert.Equal((null, InputCondition.Degraded), (first.RequestedCondition, first.DetectedCondition));
+        Assert.InRange(first.DetectedJpegQuality!.Value, 55, 65);
+        Assert.NotNull(first.DetectedNoiseSigma);
+        Assert.Equal((InputCondition.Clean, InputCondition.Degraded), (second.RequestedCondition, second.DetectedCondition));
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "portal.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    private async Task<(HttpClient Client, string UserId)> SignInAsync()
+    {
+        var email = TestAccounts.NewEmail();
+        var client = await TestAccounts.CreateLoggedInAsync(factory, email);
+        using var scope = factory.Services.CreateScope();
+        var id = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        return (client, id);
+    }
+
+    private async Task<SubmitResult> SubmitAsync(string userId, params JobRequest[] requests)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<JobService>().SubmitAsync(userId, Guid.NewGuid(), requests);
+    }
+}
