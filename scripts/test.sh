@@ -12,6 +12,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
     || { echo "Could not install chromium with apt-get."; echo "0 passed, 1 failed"; exit 1; }
 fi
+# BRISQUE (the evaluation's naturalness metric) reads OpenCV's LIVE model from Debian's opencv-data.
+if [ ! -f /usr/share/opencv4/quality/brisque_model_live.yml ]; then
+  echo "Installing opencv-data for the BRISQUE metric..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq opencv-data >/dev/null \
+    || { echo "Could not install opencv-data with apt-get."; echo "0 passed, 1 failed"; exit 1; }
+fi
 export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 
 dotnet tool restore >/dev/null

@@ -29,6 +29,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateEvaluate());
+        command.Subcommands.Add(EvaluateTracks.CreateFitNiqe());
         command.Subcommands.Add(QuantizeCommand.Create());
         command.Subcommands.Add(AnalysisNetworksCommand.Create());
         return command;
@@ -206,11 +207,20 @@ internal static class ModelsCommand
         {
             Options = { images, scales, fetch, compareRanges, output },
         };
+        foreach (var option in EvaluateTracks.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var store = OpenStore(parseResult);
             var imagesDirectory = parseResult.GetValue(images) ?? Path.Combine(store.ModelsDirectory, "evaluation");
             var wantedScales = parseResult.GetValue(scales) is { Length: > 0 } s ? s : [2, 3, 4, 8];
+            if (EvaluateTracks.Requested(parseResult))
+            {
+                var measurementsPath = parseResult.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(store.ModelsDirectory)!, "docs", "MODELS.md");
+                return await EvaluateTracks.RunAsync(parseResult, store, imagesDirectory, wantedScales, parseResult.GetValue(fetch), measurementsPath, cancellationToken);
+            }
             var sets = Directory.GetDirectories(imagesDirectory).Order(StringComparer.Ordinal)
                 .Select(folder => (Name: Path.GetFileName(folder), Files: Directory.GetFiles(folder, "*.png").Order(StringComparer.Ordinal).ToList()))
                 .Where(set => set.Files.Count > 0)

@@ -1,0 +1,202 @@
+using System.CommandLine;
+using Portal.Models;
+using Portal.Models.Evaluation;
+using Portal.Models.Evaluation.Metrics;
+
+namespace Portal.Cli;
+
+/// <summary>
+/// <c>models evaluate --tracks ...</c>: the clean and real-world tracks with every metric, the
+/// acceptance table and picture crops, written to the Measurements section of docs/MODELS.md.
+/// Also <c>models fit-niqe</c>, which fits the NIQE model the evaluation uses.
+/// </summary>
+internal static class EvaluateTracks
+{
+    public static readonly Option<string[]> Tracks = new("--tracks")
+    {
+        Description = "Run the metric tracks instead of the PSNR-only report: clean, light, medium, heavy or all (comma-separated or repeated).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static readonly Option<string[]> Models = new("--model")
+    {
+        Description = "With --tracks: only these model ids (repeatable; default every installed model of each scale).",
+    };
+
+    public static readonly Option<string[]> Sets = new("--set")
+    {
+        Description = "With --tracks: only these image folders, e.g. photos (repeatable; default all).",
+    };
+
+    public static readonly Option<string[]> Crops = new("--crop")
+    {
+        Description = "With --tracks: a picture crop label:image.png:left,top,size (repeatable); strips go to --crops-dir.",
+    };
+
+    public static readonly Option<string?> CropsDirectory = new("--crops-dir")
+    {
+        Description = "Where the picture strips are written (default: docs/images/evaluation).",
+    };
+
+    public static readonly Option<string?> NiqeModelPath = new("--niqe-model")
+    {
+        Description = "The fitted NIQE model (default: models/evaluation/niqe-model.json).",
+    };
+
+    public static readonly Option<string?> Machine = new("--machine")
+    {
+        Description = "How to name this machine in the report (default: processor count and OS).",
+    };
+
+    public static IEnumerable<Option> All => [Tracks, Models, Sets, Crops, CropsDirectory, NiqeModelPath, Machine];
+
+    public static bool Requested(ParseResult parseResult) => parseResult.GetValue(Tracks) is { Length: > 0 };
+
+    public static async Task<int> RunAsync(
+        ParseResult parseResult, ModelStore store, string imagesDirectory, int[] scales, bool fetch, string reportPath, CancellationToken cancellationToken)
+    {
+        var tracks = ParseTracks(parseResult.GetValue(Tracks)!);
+        if (tracks is null)
+        {
+            Console.Error.WriteLine("--tracks takes clean, light, medium, heavy or all.");
+            return 2;
+        }
+        List<CropSpec> crops;
+        try
+        {
+            crops = (parseResult.GetValue(Crops) ?? []).Select(CropSpec.Parse).ToList();
+        }
+        catch (FormatException error)
+        {
+            Console.Error.WriteLine(error.Message);
+            return 2;
+        }
+        var wantedModels = parseResult.GetValue(Models) ?? [];
+        var unknown = wantedModels.Where(id => store.Manifest.FindById(id) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"Not in the manifest: {string.Join(", ", unknown)}.");
+            return 2;
+        }
+        var niqePath = parseResult.GetValue(NiqeModelPath) ?? Path.Combine(store.ModelsDirectory, "evaluation", "niqe-model.json");
+        var metrics = MetricCatalog.Classical();
+        try
+        {
+            metrics.Add(new Brisque());
+            metrics.Add(new Niqe(NiqeModel.Load(niqePath)));
+        }
+        catch (Exception error) when (error is FileNotFoundException or InvalidDataException)
+        {
+            Console.Error.WriteLine(error.Message);
+            return 1;
+        }
+
+        var wantedSets = parseResult.GetValue(Sets) ?? [];
+        var sets = Directory.GetDirectories(imagesDirectory).Order(StringComparer.Ordinal)
+            .Where(folder => wantedSets.Length == 0 || wantedSets.Contains(Path.GetFileName(folder)))
+            .ToList();
+        var reportDirectory = Path.GetDirectoryName(Path.GetFullPath(reportPath))!;
+        var cropsDirectory = Path.GetFullPath(parseResult.GetValue(CropsDirectory) ?? Path.Combine(reportDirectory, "images", "evaluation"));
+        var reportSets = new List<MeasurementReport.Set>();
+        var pictures = new List<MeasurementReport.Picture>();
+        try
+        {
+            foreach (var folder in sets)
+            {
+                var images = EvaluationImage.LoadFolder(folder, Console.WriteLine);
+                if (images.Count == 0)
+                {
+                    continue;
+                }
+                var results = new List<MethodScores>();
+                foreach (var scale in scales)
+                {
+                    var models = new List<(string, string)>();
+                    foreach (var entry in store.Manifest.Models.Where(m => m.Scale == scale && (wantedModels.Length == 0 || wantedModels.Contains(m.Id))))
+                    {
+                        if (!store.IsInstalled(entry) && !fetch)
+                        {
+                            Console.WriteLine($"Skipping {entry.Id}: not installed (use --fetch).");
+                            continue;
+                        }
+                        models.Add((entry.Id, await store.EnsureInstalledAsync(entry, cancellationToken)));
+                    }
+                    var setCrops = crops.Where(c => images.Any(i => i.Name == c.ImageName)).ToList();
+                    var sheet = new CropSheet(setCrops, scale);
+                    var evaluator = new TrackEvaluator(metrics, Console.WriteLine) { OnOutput = setCrops.Count > 0 ? sheet.Add : null };
+                    results.AddRange(evaluator.Evaluate(images, scale, tracks, models, cancellationToken));
+                    foreach (var (file, crop, track, columns) in sheet.Save(cropsDirectory))
+                    {
+                        var relative = Path.GetRelativePath(reportDirectory, Path.Combine(cropsDirectory, file)).Replace('\\', '/');
+                        pictures.Add(new MeasurementReport.Picture(relative, crop, track, scale, columns));
+                    }
+                }
+                reportSets.Add(new MeasurementReport.Set(Path.GetFileName(folder), images.Select(i => Path.GetFileNameWithoutExtension(i.Name)).ToList(), results));
+            }
+        }
+        catch (ModelImportException error)
+        {
+            Console.Error.WriteLine("Evaluation failed: " + error.Message);
+            return 1;
+        }
+        finally
+        {
+            foreach (var metric in metrics.OfType<IDisposable>())
+            {
+                metric.Dispose();
+            }
+        }
+
+        var command = "portal models evaluate " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "evaluate").Skip(1));
+        var machine = parseResult.GetValue(Machine) ?? $"{Environment.ProcessorCount} CPU cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+        var report = MeasurementReport.Render(metrics, reportSets, pictures, command.Trim(), machine);
+        File.WriteAllText(reportPath, MeasurementReport.Merge(File.Exists(reportPath) ? File.ReadAllText(reportPath) : null, report));
+        Console.WriteLine(report);
+        Console.WriteLine($"Updated {reportPath}.");
+        return 0;
+    }
+
+    private static List<EvaluationTrack>? ParseTracks(string[] values)
+    {
+        var tracks = new List<EvaluationTrack>();
+        foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (value.Equals("all", StringComparison.OrdinalIgnoreCase))
+            {
+                tracks.AddRange(Enum.GetValues<EvaluationTrack>());
+            }
+            else if (Enum.TryParse<EvaluationTrack>(value, ignoreCase: true, out var track) && Enum.IsDefined(track))
+            {
+                tracks.Add(track);
+            }
+            else
+            {
+                return null;
+            }
+        }
+        return tracks.Distinct().Order().ToList();
+    }
+
+    public static Command CreateFitNiqe()
+    {
+        var images = new Option<string>("--images") { Description = "Folder of clean photos (PNG or JPEG) to fit on.", Required = true };
+        var output = new Option<string?>("--output") { Description = "Where to write the model (default: models/evaluation/niqe-model.json)." };
+        var patch = new Option<int>("--patch") { Description = "Patch size in pixels (default 64).", DefaultValueFactory = _ => 64 };
+        var shrink = new Option<int>("--shrink") { Description = "Shrink each photo by this factor first (antialiased), as the evaluation crops were (default 4).", DefaultValueFactory = _ => 4 };
+        var source = new Option<string>("--source") { Description = "Where the photos come from, recorded in the model.", Required = true };
+        var command = new Command("fit-niqe", "Fit the NIQE pristine model on clean photos.") { Options = { images, output, patch, shrink, source } };
+        command.SetAction(parseResult =>
+        {
+            var store = ModelsCommand.OpenStore(parseResult);
+            var photos = EvaluationImage.LoadFolder(parseResult.GetValue(images)!, Console.WriteLine);
+            var factor = parseResult.GetValue(shrink);
+            var shrunk = photos.Select(p => Resampler.Resize(p.Image, p.Image.Width / factor, p.Image.Height / factor, Resampler.Kernel.Lanczos3).Quantized());
+            var model = NiqeModel.Fit(shrunk, parseResult.GetValue(patch), parseResult.GetValue(source)!);
+            var path = parseResult.GetValue(output) ?? Path.Combine(store.ModelsDirectory, "evaluation", "niqe-model.json");
+            model.Save(path);
+            Console.WriteLine($"Fitted NIQE on {photos.Count} photo(s), {model.Patches} sharp patches of {model.PatchSize} px: {path}");
+            return 0;
+        });
+        return command;
+    }
+}
