@@ -98,6 +98,10 @@ internal static class EvaluateTracks
         var reportDirectory = Path.GetDirectoryName(Path.GetFullPath(reportPath))!;
         var cropsDirectory = Path.GetFullPath(parseResult.GetValue(CropsDirectory) ?? Path.Combine(reportDirectory, "images", "evaluation"));
         var reportSets = new List<MeasurementReport.Set>();
+        List<MeasurementReport.Picture> SavePictures(CropSheet sheet, int scale) => sheet.Save(cropsDirectory)
+            .Select(w => new MeasurementReport.Picture(
+                Path.GetRelativePath(reportDirectory, Path.Combine(cropsDirectory, w.File)).Replace('\\', '/'), w.Crop, w.Track, scale, w.Columns))
+            .ToList();
         var pictures = new List<MeasurementReport.Picture>();
         try
         {
@@ -123,13 +127,17 @@ internal static class EvaluateTracks
                     }
                     var setCrops = crops.Where(c => images.Any(i => i.Name == c.ImageName)).ToList();
                     var sheet = new CropSheet(setCrops, scale);
-                    var evaluator = new TrackEvaluator(metrics, Console.WriteLine) { OnOutput = setCrops.Count > 0 ? sheet.Add : null };
-                    results.AddRange(evaluator.Evaluate(images, scale, tracks, models, cancellationToken));
-                    foreach (var (file, crop, track, columns) in sheet.Save(cropsDirectory))
+                    var setName = Path.GetFileName(folder);
+                    var imageNames = images.Select(i => Path.GetFileNameWithoutExtension(i.Name)).ToList();
+                    var evaluator = new TrackEvaluator(metrics, Console.WriteLine)
                     {
-                        var relative = Path.GetRelativePath(reportDirectory, Path.Combine(cropsDirectory, file)).Replace('\\', '/');
-                        pictures.Add(new MeasurementReport.Picture(relative, crop, track, scale, columns));
-                    }
+                        OnOutput = setCrops.Count > 0 ? sheet.Add : null,
+                        // A long run on shared cores publishes what it has after every model: an interrupted run still leaves numbers.
+                        OnProgress = partial => WriteReport(
+                            reportPath, metrics, [.. reportSets, new MeasurementReport.Set(setName, imageNames, [.. results, .. partial])], [.. pictures, .. SavePictures(sheet, scale)], parseResult),
+                    };
+                    results.AddRange(evaluator.Evaluate(images, scale, tracks, models, cancellationToken));
+                    pictures.AddRange(SavePictures(sheet, scale));
                 }
                 reportSets.Add(new MeasurementReport.Set(Path.GetFileName(folder), images.Select(i => Path.GetFileNameWithoutExtension(i.Name)).ToList(), results));
             }
@@ -147,13 +155,19 @@ internal static class EvaluateTracks
             }
         }
 
-        var command = "portal models evaluate " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "evaluate").Skip(1));
-        var machine = parseResult.GetValue(Machine) ?? $"{Environment.ProcessorCount} CPU cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
-        var report = MeasurementReport.Render(metrics, reportSets, pictures, command.Trim(), machine);
-        File.WriteAllText(reportPath, MeasurementReport.Merge(File.Exists(reportPath) ? File.ReadAllText(reportPath) : null, report));
-        Console.WriteLine(report);
+        Console.WriteLine(WriteReport(reportPath, metrics, reportSets, pictures, parseResult));
         Console.WriteLine($"Updated {reportPath}.");
         return 0;
+    }
+
+    private static string WriteReport(
+        string reportPath, IReadOnlyList<IQualityMetric> metrics, IReadOnlyList<MeasurementReport.Set> sets, IReadOnlyList<MeasurementReport.Picture> pictures, ParseResult parseResult)
+    {
+        var command = "portal models evaluate " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "evaluate").Skip(1).Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
+        var machine = parseResult.GetValue(Machine) ?? $"{Environment.ProcessorCount} CPU cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+        var report = MeasurementReport.Render(metrics, sets, pictures, command.Trim(), machine);
+        File.WriteAllText(reportPath, MeasurementReport.Merge(File.Exists(reportPath) ? File.ReadAllText(reportPath) : null, report));
+        return report;
     }
 
     private static List<EvaluationTrack>? ParseTracks(string[] values)

@@ -16,6 +16,9 @@ public sealed class TrackEvaluator(IReadOnlyList<IQualityMetric> metrics, Action
     /// <summary>Called with every output, e.g. to cut picture crops: method, track, image, model input, output.</summary>
     public Action<string, EvaluationTrack, EvaluationImage, RgbImage, RgbImage>? OnOutput { get; init; }
 
+    /// <summary>Called with everything measured so far after the resamplers and after each model, so a long run can publish as it goes.</summary>
+    public Action<IReadOnlyList<MethodScores>>? OnProgress { get; init; }
+
     public IReadOnlyList<MethodScores> Evaluate(
         IReadOnlyList<EvaluationImage> images,
         int scale,
@@ -38,6 +41,7 @@ public sealed class TrackEvaluator(IReadOnlyList<IQualityMetric> metrics, Action
                 results.Add(Measure(name, scale, track, originals, outputs, null));
             }
         }
+        OnProgress?.Invoke(results);
         foreach (var (name, path) in models)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -58,6 +62,7 @@ public sealed class TrackEvaluator(IReadOnlyList<IQualityMetric> metrics, Action
                 Report(name, track, originals, inputs[track], outputs);
                 results.Add(Measure(name, scale, track, originals, outputs, stopwatch.Elapsed.TotalSeconds / megapixels));
             }
+            OnProgress?.Invoke(results);
         }
         return results;
     }
