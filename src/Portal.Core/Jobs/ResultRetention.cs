@@ -38,6 +38,7 @@ public sealed partial class ResultRetention(IServiceScopeFactory scopes, IFileSt
         var now = clock.GetUtcNow().UtcDateTime;
         var expired = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Succeeded && j.ExpiresAt != null && j.ExpiresAt <= now)
+            .OrderBy(j => j.ExpiresAt).ThenBy(j => j.Id) // oldest first; a limit without an order is unpredictable
             .Select(j => new { j.Id, j.ResultKey, j.ThumbnailKey, j.ImageId })
             .Take(500)
             .ToListAsync(cancellationToken);

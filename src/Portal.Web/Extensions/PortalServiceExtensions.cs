@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -91,9 +90,7 @@ public static class PortalServiceExtensions
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();
         }
 
-        builder.Services.AddDataProtection()
-            .SetApplicationName("UpscalePortal")
-            .PersistKeysToDbContext<PortalDbContext>();
+        builder.AddPortalDataProtection();
     }
 
     private static void AddPortalIdentity(this WebApplicationBuilder builder)

@@ -50,8 +50,13 @@ public sealed partial class LocalTestCheckout(BillingFactory factory) : IClassFi
         var start = await BillingForms.SubmitAsync(owner, "/billing", "value=\"studio\"");
         var other = await TestAccounts.CreateLoggedInAsync(factory);
 
-        Assert.Contains("expired or is not yours", await other.GetStringAsync(start.Headers.Location!.PathAndQuery));
-        Assert.Contains("expired or is not yours", await owner.GetStringAsync("/billing/test-checkout?ticket=forged"));
+        foreach (var (client, path) in new[] { (other, start.Headers.Location!.PathAndQuery), (owner, "/billing/test-checkout?ticket=forged") })
+        {
+            var refused = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Contains("expired or is not yours", await refused.Content.ReadAsStringAsync());
+        }
+
         Assert.Equal("Free", BillingForms.TestId(await other.GetStringAsync("/billing"), "billing-tier"));
     }
 

@@ -27,4 +27,18 @@ public sealed class UploadListShowsEachFile : ComponentTest
         rows[2].QuerySelector("button")!.Click();
         Assert.Equal([refused], removed);
     }
+
+    [Fact]
+    public void A_refused_file_shows_an_icon_instead_of_a_broken_preview()
+    {
+        var ready = new UploadItem("1", "cat.png", 20_480, "blob:1") { ImageId = Guid.NewGuid(), Width = 1200, Height = 800, Percent = 100 };
+        var refused = new UploadItem("2", "notes.png", 10, "blob:2") { Error = "This file is not an image in a supported format." };
+
+        var list = Render<UploadList>(p => p.Add(c => c.Items, [ready, refused]));
+
+        var rows = list.FindAll("[data-testid=upload-item]");
+        Assert.Equal("blob:1", rows[0].QuerySelector("img")!.GetAttribute("src"));
+        Assert.Null(rows[1].QuerySelector("img"));
+        Assert.NotNull(rows[1].QuerySelector("[data-testid=upload-refused-icon] svg"));
+    }
 }

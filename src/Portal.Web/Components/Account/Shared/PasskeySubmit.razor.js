@@ -4,6 +4,11 @@
     typeof window.PublicKeyCredential.parseCreationOptionsFromJSON === 'function' &&
     typeof window.PublicKeyCredential.parseRequestOptionsFromJSON === 'function';
 
+// WebAuthn refuses an IP address as the relying party ("SecurityError: This is an invalid domain") and needs a
+// secure context: reached by IP or over plain HTTP on a LAN, passkeys are hidden instead of failing.
+const hostIsDomain = !/^\d{1,3}(\.\d{1,3}){3}$/.test(location.hostname) && !location.hostname.includes(':') && !location.hostname.startsWith('[');
+const passkeysUsable = browserSupportsPasskeys && window.isSecureContext && hostIsDomain;
+
 async function fetchWithErrorHandling(url, options = {}) {
     const response = await fetch(url, {
         credentials: 'include',
@@ -51,6 +56,12 @@ customElements.define('passkey-submit', class extends HTMLElement {
             requestTokenName: this.getAttribute('request-token-name'),
             requestTokenValue: this.getAttribute('request-token-value'),
         };
+
+        if (!passkeysUsable) {
+            const section = this.closest('[data-passkey-section]') ?? this.previousElementSibling;
+            section?.setAttribute('hidden', '');
+            return;
+        }
 
         this.internals.form.addEventListener('submit', (event) => {
             if (event.submitter?.name === '__passkeySubmit') {
@@ -116,7 +127,7 @@ customElements.define('passkey-submit', class extends HTMLElement {
     }
 
     async tryAutofillPasskey() {
-        if (browserSupportsPasskeys && this.attrs.operation === 'Request' && await PublicKeyCredential.isConditionalMediationAvailable?.()) {
+        if (passkeysUsable && this.attrs.operation === 'Request' && await PublicKeyCredential.isConditionalMediationAvailable?.()) {
             await this.obtainAndSubmitCredential(/* useConditionalMediation */ true);
         }
     }
