@@ -54,6 +54,20 @@ public sealed class ThemeAndLayout(PortalServer server)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pricing", Level = 1 })).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task A_tap_on_the_theme_switch_on_a_phone_leaves_no_tooltip_on_screen()
+    {
+        var page = await server.NewPageAsync(width: 390, height: 844, touch: true);
+        await page.GotoAsync("/");
+        await JobSteps.WaitForInteractiveAsync(page);
+
+        await page.GetByTestId("theme-toggle").TapAsync();
+
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" })).ToBeVisibleAsync();
+        await WaitForBackgroundAsync(page, Dark);
+        await Expect(page.Locator(".mud-tooltip:visible")).ToHaveCountAsync(0);
+    }
+
     // The palettes' page backgrounds (PortalTheme): light #f8fafc, dark #0b1020.
     private const string Light = "rgb(248, 250, 252)";
     private const string Dark = "rgb(11, 16, 32)";

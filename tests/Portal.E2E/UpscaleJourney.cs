@@ -24,7 +24,7 @@ public sealed partial class UpscaleJourney(PortalServer server)
         await page.GetByTestId("scale-2").ClickAsync();
         await page.GetByText("Art and anime").ClickAsync();
         await page.GetByTestId("quality-fast").ClickAsync();
-        await Expect(page.GetByTestId("cost")).ToContainTextAsync("1 credits");
+        await Expect(page.GetByTestId("cost")).ToHaveTextAsync(OneImageOneCredit());
         await Screenshots.TakeAsync(page, "upload");
         await page.GetByTestId("submit").ClickAsync();
 
@@ -77,10 +77,15 @@ public sealed partial class UpscaleJourney(PortalServer server)
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(FixturePath("not-an-image.png"));
 
         await Expect(page.GetByTestId("upload-error")).ToContainTextAsync("not an image in a supported format");
+        await Expect(page.GetByTestId("upload-item").Locator("img")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("upload-refused-icon")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("submit")).ToBeDisabledAsync();
     }
 
     private static string FixturePath(string name) => Portal.Tests.Infrastructure.RepositoryPaths.Fixture(name);
+
+    [GeneratedRegex(@"^\s*1 image · 1 credit\s*$")]
+    private static partial Regex OneImageOneCredit();
 
     [GeneratedRegex(@"^photo-x2\.png$")]
     private static partial Regex ResultName();

@@ -20,8 +20,12 @@ public sealed class PortalServer : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>An account with this address gets the Admin role when it registers (to walk the admin page too).</summary>
+    public const string AdminEmail = "admin-e2e@example.test";
+
     public async Task InitializeAsync()
     {
+        Factory.Settings["Admin:Emails:0"] = AdminEmail;
         Factory.UseKestrel(0);
         Factory.StartServer();
         var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -39,12 +43,18 @@ public sealed class PortalServer : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    /// <summary>The same server by name rather than by IP address (WebAuthn needs a domain).</summary>
+    public string LocalhostUrl => BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, bool touch = false, string? baseUrl = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl,
+            BaseURL = baseUrl ?? BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            HasTouch = touch,
+            IsMobile = touch,
+            AcceptDownloads = true,
         });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
