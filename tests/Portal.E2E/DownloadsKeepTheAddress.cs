@@ -56,6 +56,7 @@ public sealed class DownloadsKeepTheAddress(PortalServer server)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gallery", Level = 1 })).ToBeVisibleAsync();
 
         // The gallery's filters are sized to their content.
+        await Expect(page.GetByTestId("status-filter")).ToBeVisibleAsync();
         var filter = (await page.GetByTestId("status-filter").BoundingBoxAsync())!;
         Assert.InRange(filter.Width, 100, 260);
 
