@@ -56,8 +56,9 @@ public sealed class DownloadsKeepTheAddress(PortalServer server)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gallery", Level = 1 })).ToBeVisibleAsync();
 
         // The gallery's filters are sized to their content.
-        await Expect(page.GetByTestId("status-filter")).ToBeVisibleAsync();
-        var filter = (await page.GetByTestId("status-filter").BoundingBoxAsync())!;
+        var statusFilter = page.Locator(".portal-filter").First;
+        await Expect(statusFilter).ToBeVisibleAsync();
+        var filter = (await statusFilter.BoundingBoxAsync())!;
         Assert.InRange(filter.Width, 100, 260);
 
         // Another account asking for this job's page gets a real 404 (the file endpoints already did).
