@@ -21,6 +21,7 @@ public sealed class KeyboardOnlyJourney(PortalServer server)
         await Expect(page.GetByTestId("upload-zone")).ToHaveAttributeAsync("data-ready", "true");
 
         await TabToAsync(page, "[data-testid=upload-zone]");
+        await Expect(page.Locator("[data-testid=upload-zone]:focus")).ToHaveAttributeAsync("data-ready", "true");
         var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
         await chooser.SetFilesAsync(JobSteps.FixturePath("photo.png"));
         await Expect(page.GetByTestId("upload-ok")).ToContainTextAsync("128 x 96 pixels");
