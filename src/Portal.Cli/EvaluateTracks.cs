@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Portal.Engine.Faces;
 using Portal.Models;
 using Portal.Models.Evaluation;
 using Portal.Models.Evaluation.Metrics;
@@ -84,8 +85,11 @@ internal static class EvaluateTracks
         {
             metrics.Add(new Brisque());
             metrics.Add(new Niqe(NiqeModel.Load(niqePath)));
+            // The analysis networks (models/analysis/): perceptual distance on every image, identity drift where there is a face.
+            metrics.Add(new DeepFeatureDistance(store.ModelsDirectory));
+            metrics.Add(new FaceIdentityDrift(store.ModelsDirectory));
         }
-        catch (Exception error) when (error is FileNotFoundException or InvalidDataException)
+        catch (Exception error) when (error is FileNotFoundException or InvalidDataException or ModelImportException)
         {
             Console.Error.WriteLine(error.Message);
             return 1;
