@@ -57,7 +57,10 @@ public static class TilePlanner
         return new TilePlan(width, height, tileSize, overlap, windowW, windowH, rows);
     }
 
-    /// <summary>The row with its first tile replaced by up to n x n tiles covering the same core, in row-major order.</summary>
+    /// <summary>
+    /// The row with its first tile replaced by up to n x n tiles covering the same core, in
+    /// row-major order; unchanged when the smaller windows would not be at most half the size.
+    /// </summary>
     private static List<Tile> SplitFirstTile(IReadOnlyList<Tile> row, int width, int height, int overlap, int n)
     {
         var first = row[0].Core;
@@ -65,6 +68,14 @@ public static class TilePlanner
         var (ys, subH) = Split(first.Height, (first.Height + n - 1) / n);
         var windowW = Math.Min(subW + (2 * overlap), width);
         var windowH = Math.Min(subH + (2 * overlap), height);
+        var full = row[0].Window;
+        if (2L * windowW * windowH > (long)full.Width * full.Height)
+        {
+            // The context would dominate (or the image is that small): n x n pieces would cost
+            // n x n times the work for little earlier progress. Keep the tile whole.
+            return [.. row];
+        }
+
         var tiles = new List<Tile>();
         for (var r = 0; r < ys.Count - 1; r++)
         {

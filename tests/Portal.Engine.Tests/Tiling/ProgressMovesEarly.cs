@@ -40,7 +40,6 @@ public sealed class ProgressMovesEarly : IDisposable
     [Theory]
     [InlineData(160, 120, 64, 12, 2)]
     [InlineData(160, 120, 64, 12, 3)]
-    [InlineData(30, 20, 64, 12, 2)]
     [InlineData(160, 120, 200, 4, 4)]
     public void A_split_first_tile_still_covers_its_core_exactly_once(int width, int height, int tile, int overlap, int split)
     {
@@ -67,7 +66,21 @@ public sealed class ProgressMovesEarly : IDisposable
         Assert.All(coverage, c => Assert.Equal(1, c));
         Assert.Equal(Enumerable.Range(0, plan.Count), plan.Rows.SelectMany(r => r).Select(t => t.Index));
         Assert.Equal(unsplit.Rows.Count, plan.Rows.Count);
-        Assert.Equal(unsplit.Count - 1 + (Math.Min(split, unsplit.Rows[0][0].Core.Width) * Math.Min(split, unsplit.Rows[0][0].Core.Height)), plan.Count);
+        Assert.Equal(unsplit.Count - 1 + (split * split), plan.Count);
+        var first = plan.Rows[0][0].Window;
+        Assert.True(2L * first.Width * first.Height <= (long)unsplit.WindowWidth * unsplit.WindowHeight);
+    }
+
+    [Theory]
+    [InlineData(30, 20, 64, 12)]
+    [InlineData(128, 128, 192, 48)]
+    public void A_split_that_would_not_shrink_the_window_is_not_made(int width, int height, int tile, int overlap)
+    {
+        // Small images: the pieces' windows would be clamped to (nearly) the whole image, so
+        // four pieces would cost four times the work.
+        var plan = TilePlanner.Plan(width, height, tile, overlap, 2);
+
+        Assert.Equal(TilePlanner.Plan(width, height, tile, overlap).Rows.SelectMany(r => r), plan.Rows.SelectMany(r => r));
     }
 
     public void Dispose() => _temp.Dispose();
