@@ -5,4 +5,6 @@ var root = new RootCommand("Upscale Portal command line: the upscaling engine an
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(UpscaleCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
 return await root.Parse(args).InvokeAsync();

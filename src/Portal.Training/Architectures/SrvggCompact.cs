@@ -40,11 +40,18 @@ public sealed class SrvggCompact : SuperResolutionNetwork
         var x = input;
         foreach (var layer in body)
         {
-            x = layer.call(x);
+            x = layer is PReLU prelu ? Prelu(x, prelu) : layer.call(x);
         }
         var upscaled = nn.functional.pixel_shuffle(x, scale);
         var baseImage = nn.functional.interpolate(input, scale_factor: [scale, scale], mode: InterpolationMode.Nearest);
-        return upscaled.add_(baseImage).MoveToOuterDisposeScope();
+        return (upscaled + baseImage).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>max(x, 0) + a * min(x, 0), the same function as PReLU, built from plain ops.</summary>
+    private static Tensor Prelu(Tensor x, PReLU prelu)
+    {
+        var slope = prelu.weight!.reshape(1, -1, 1, 1);
+        return x.clamp_min(0) + slope * x.clamp_max(0);
     }
 
     internal override void Export(OnnxGraph graph, string input, OnnxWriter writer, out string output)

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using Portal.Models.Degradation;
+using Portal.Models.Evaluation;
+using Portal.Training;
+using Portal.Training.Data;
+
+namespace Portal.Cli;
+
+/// <summary>
+/// <c>train evaluate</c>: PSNR-Y and SSIM on a domain's held-out images, clean (bicubic shrink) and
+/// JPEG (the same shrink saved as JPEG), for bicubic, lanczos3, every installed model of the scale
+/// and the models given; optionally a picture of the same crop from each.
+/// </summary>
+internal static class EvaluateTextCommand
+{
+    public static Command Create()
+    {
+        var domain = new Option<string>("--domain") { Description = "Data domain whose held-out split to use.", DefaultValueFactory = _ => "text" };
+        var models = new Option<string[]>("--model") { Description = "Extra ONNX models to measure (repeatable)." };
+        var scale = new Option<int>("--scale") { Description = "Scale to measure.", DefaultValueFactory = _ => 2 };
+        var quality = new Option<int>("--jpeg-quality") { Description = "JPEG quality of the compressed track.", DefaultValueFactory = _ => 75 };
+        var crops = new Option<string?>("--crops") { Description = "Write a PNG of the same crop from every method (JPEG track) here." };
+        var data = new Option<string?>("--data") { Description = "Data folder (default: data/ in the repository)." };
+        var command = new Command("evaluate", "Measure models on a domain's held-out images, clean and JPEG, beside bicubic and lanczos3.")
+        {
+            Options = { domain, models, scale, quality, crops, data },
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var root = RepositoryRoot.Find();
+            var s = parseResult.GetValue(scale);
+            try
+            {
+                var originals = TrainingPairs.LoadSet(parseResult.GetValue(data) ?? Path.Combine(root, "data"), parseResult.GetValue(domain)!, "heldout")
+                    .Select(i => ModelEvaluator.CropToMultiple(i, s)).ToList();
+                var clean = originals.Select(o => Resampler.Resize(o, o.Width / s, o.Height / s, Resampler.Kernel.Bicubic).Quantized()).ToList();
+                var jpeg = clean.Select(c => Degrader.Jpeg(c, parseResult.GetValue(quality)).Quantized()).ToList();
+                var store = Portal.Models.ModelStore.ForRepository(root, Console.WriteLine);
+                var candidates = store.Manifest.Models.Where(m => m.Scale == s && store.IsInstalled(m)).Select(m => (m.Id, store.PathOf(m)))
+                    .Concat((parseResult.GetValue(models) ?? []).Select(p => (Path.GetFileNameWithoutExtension(p), p))).ToList();
+                var methods = new List<(string Name, Func<RgbImage, RgbImage> Run, IDisposable? Owner)>
+                {
+                    ("bicubic", i => Resampler.Resize(i, i.Width * s, i.Height * s, Resampler.Kernel.Bicubic), null),
+                    ("lanczos3", i => Resampler.Resize(i, i.Width * s, i.Height * s, Resampler.Kernel.Lanczos3), null),
+                };
+                foreach (var (name, path) in candidates)
+                {
+                    var upscaler = new OnnxUpscaler(path);
+                    methods.Add((name, upscaler.Upscale, upscaler));
+                }
+                Console.WriteLine($"| method | PSNR-Y clean (dB) | SSIM clean | PSNR-Y JPEG q{parseResult.GetValue(quality)} (dB) | SSIM JPEG |");
+                Console.WriteLine("|---|---:|---:|---:|---:|");
+                var cropTiles = new List<RgbImage>();
+                foreach (var (name, run, _) in methods)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var cleanOut = clean.Select(i => run(i).Quantized()).ToList();
+                    var jpegOut = jpeg.Select(i => run(i).Quantized()).ToList();
+                    double Psnr(List<RgbImage> outs) => outs.Select((o, i) => ImageQuality.Psnr(originals[i], o, s)).Average();
+                    double Ssim(List<RgbImage> outs) => outs.Select((o, i) => ImageQuality.Ssim(originals[i], o, s)).Average();
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {name} | {Psnr(cleanOut):F2} | {Ssim(cleanOut):F4} | {Psnr(jpegOut):F2} | {Ssim(jpegOut):F4} |"));
+                    cropTiles.Add(Crop(jpegOut[0]));
+                }
+                if (parseResult.GetValue(crops) is { } cropPath)
+                {
+                    var tiles = new List<RgbImage> { Crop(Preview.Nearest(jpeg[0], s)) };
+                    tiles.AddRange(cropTiles);
+                    tiles.Add(Crop(originals[0]));
+                    Preview.Zoom(Preview.SideBySide(tiles), 2).Save(cropPath);
+                    Console.WriteLine($"Crops (JPEG input nearest-upscaled, then {string.Join(", ", methods.Select(m => m.Name))}, then the original): {cropPath}");
+                }
+                foreach (var method in methods)
+                {
+                    method.Owner?.Dispose();
+                }
+                return Task.FromResult(0);
+            }
+            catch (TrainingException error)
+            {
+                Console.Error.WriteLine(error.Message);
+                return Task.FromResult(2);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>A 120x80 window on the page's top left text, where glyphs are.</summary>
+    private static RgbImage Crop(RgbImage image) => TrainingPairs.Crop(image, 0, 0, Math.Min(120, image.Width), Math.Min(80, image.Height));
+}

@@ -1,0 +1,25 @@
+namespace Portal.Training;
+
+/// <summary>How one invocation runs a recipe: where things are, the device, and the CLI's overrides.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Root that a recipe's initFrom path is relative to (the repository).</summary>
+    public required string RepositoryRoot { get; init; }
+
+    public required string DataRoot { get; init; }
+
+    public required string RunsRoot { get; init; }
+
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Train to this step instead of the recipe's (the learning-rate schedule still spans the recipe's steps).</summary>
+    public int? StopAtStep { get; init; }
+
+    public bool Resume { get; init; }
+
+    /// <summary>libtorch's intra-op threads; null keeps its default (one per core). One thread wastes no time spinning on a busy shared machine.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Write the preview crops and the loss curve (tests turn this off to stay fast).</summary>
+    public bool WritePictures { get; init; } = true;
+}

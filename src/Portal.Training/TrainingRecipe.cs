@@ -1,0 +1,252 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Portal.Training;
+
+/// <summary>
+/// Everything a run depends on, read from a small JSON file under models/recipes/: a run is
+/// reproducible from its recipe, its data manifest and its seed. Unknown keys are refused, so a
+/// misspelt option never silently falls back to a default.
+/// </summary>
+public sealed record TrainingRecipe
+{
+    /// <summary>Names the run folder (runs/NAME) and the exported model (NAME.onnx).</summary>
+    public required string Name { get; init; }
+
+    public ulong Seed { get; init; } = 1;
+
+    public required ArchitectureRecipe Architecture { get; init; }
+
+    /// <summary>An ONNX file (relative to the repository root) whose weights start the run; null trains from scratch.</summary>
+    public string? InitFrom { get; init; }
+
+    public required DataRecipe Data { get; init; }
+
+    public LossRecipe Losses { get; init; } = new();
+
+    public OptimizerRecipe Optimizer { get; init; } = new();
+
+    public int Steps { get; init; } = 1000;
+
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Decay of the exponential moving average of the generator's weights; 0 turns EMA off.</summary>
+    public double EmaDecay { get; init; } = 0.999;
+
+    public int CheckpointEvery { get; init; } = 100;
+
+    public int PreviewEvery { get; init; } = 500;
+
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Reads and checks a recipe; every problem is a sentence naming the file and the key.</summary>
+    public static TrainingRecipe Load(string path)
+    {
+        var label = Path.GetFileName(path);
+        if (!File.Exists(path))
+        {
+            throw new TrainingException($"Recipe {path} does not exist.");
+        }
+        TrainingRecipe? recipe;
+        try
+        {
+            recipe = JsonSerializer.Deserialize<TrainingRecipe>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (JsonException error)
+        {
+            throw new TrainingException($"Recipe {label} is not valid: {Describe(error)}", error);
+        }
+        if (recipe is null)
+        {
+            throw new TrainingException($"Recipe {label} is empty.");
+        }
+        var problems = recipe.Problems();
+        if (problems.Count > 0)
+        {
+            throw new TrainingException($"Recipe {label} is not valid: {string.Join(" ", problems)}");
+        }
+        return recipe;
+    }
+
+    private static string Describe(JsonException error)
+    {
+        // System.Text.Json names the unmapped key in its message ("The JSON property 'x' could not be mapped ...").
+        var message = error.Message;
+        var quoted = System.Text.RegularExpressions.Regex.Match(message, "property '([^']+)' could not be mapped");
+        if (quoted.Success)
+        {
+            var where = error.Path is { Length: > 1 } path ? $" (at {path})" : "";
+            return $"unknown key '{quoted.Groups[1].Value}'{where}. Known keys are listed in docs/TRAINING.md.";
+        }
+        var required = System.Text.RegularExpressions.Regex.Match(message, "missing required properties including: (.+)\\.?");
+        return required.Success ? $"required key {required.Groups[1].Value.TrimEnd('.')} is missing." : message;
+    }
+
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || Name.Contains('/'))
+        {
+            problems.Add($"name '{Name}' must be a plain file name.");
+        }
+        problems.AddRange(Architecture.Problems());
+        problems.AddRange(Data.Problems(Architecture.Scale));
+        problems.AddRange(Losses.Problems());
+        problems.AddRange(Optimizer.Problems());
+        if (Steps < 1) problems.Add($"steps must be at least 1; it is {Steps}.");
+        if (BatchSize < 1) problems.Add($"batchSize must be at least 1; it is {BatchSize}.");
+        if (EmaDecay is < 0 or >= 1) problems.Add($"emaDecay must be in [0, 1); it is {EmaDecay}.");
+        if (CheckpointEvery < 1) problems.Add($"checkpointEvery must be at least 1; it is {CheckpointEvery}.");
+        if (PreviewEvery < 1) problems.Add($"previewEvery must be at least 1; it is {PreviewEvery}.");
+        return problems;
+    }
+}
+
+public enum ArchitectureKind
+{
+    SrvggCompact,
+    RrdbNet,
+}
+
+public sealed record ArchitectureRecipe
+{
+    public required ArchitectureKind Type { get; init; }
+
+    public int Scale { get; init; } = 4;
+
+    public int Features { get; init; } = 64;
+
+    /// <summary>SRVGG-compact: body convolutions (16 in realesr-animevideov3, 32 in realesrgan-x4fast).</summary>
+    public int Convolutions { get; init; } = 16;
+
+    /// <summary>RRDBNet: residual-in-residual blocks (23 in realesrgan-x4plus).</summary>
+    public int Blocks { get; init; } = 23;
+
+    /// <summary>RRDBNet: growth channels of each dense block.</summary>
+    public int Growth { get; init; } = 32;
+
+    public IEnumerable<string> Problems()
+    {
+        if (Type == ArchitectureKind.SrvggCompact && Scale is < 1 or > 8) yield return $"architecture.scale must be 1..8 for srvgg-compact; it is {Scale}.";
+        if (Type == ArchitectureKind.RrdbNet && Scale is not (1 or 2 or 4)) yield return $"architecture.scale must be 1, 2 or 4 for rrdb-net; it is {Scale}.";
+        if (Features is < 1 or > 512) yield return $"architecture.features must be 1..512; it is {Features}.";
+        if (Convolutions is < 0 or > 128) yield return $"architecture.convolutions must be 0..128; it is {Convolutions}.";
+        if (Blocks is < 1 or > 64) yield return $"architecture.blocks must be 1..64; it is {Blocks}.";
+        if (Growth is < 1 or > 256) yield return $"architecture.growth must be 1..256; it is {Growth}.";
+    }
+
+    public Architectures.SuperResolutionNetwork Create() => Type switch
+    {
+        ArchitectureKind.SrvggCompact => new Architectures.SrvggCompact(Features, Convolutions, Scale),
+        _ => new Architectures.RrdbNet(Features, Blocks, Growth, Scale),
+    };
+}
+
+public sealed record DataRecipe
+{
+    /// <summary>The data set under the data folder (data/DOMAIN/train, built by `portal data build DOMAIN`).</summary>
+    public required string Domain { get; init; }
+
+    /// <summary>Side of the high-resolution crop; must divide by the scale.</summary>
+    public int CropSize { get; init; } = 128;
+
+    /// <summary>Chance that a pair is a clean antialiased shrink; otherwise <see cref="Degradation"/> applies.</summary>
+    public double CleanFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// "jpeg": an area or bicubic shrink then JPEG at a quality drawn from <see cref="JpegQuality"/> (screens);
+    /// "real-world": the shared second-order pipeline with <see cref="RealWorld"/> settings (photographs).
+    /// </summary>
+    public DegradationKind Degradation { get; init; } = DegradationKind.Jpeg;
+
+    public double[] JpegQuality { get; init; } = [30, 95];
+
+    public Portal.Models.Degradation.DegradationSettings? RealWorld { get; init; }
+
+    public IEnumerable<string> Problems(int scale)
+    {
+        if (string.IsNullOrWhiteSpace(Domain) || Domain.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) yield return $"data.domain '{Domain}' must be a plain name.";
+        if (CropSize < 8 || CropSize % scale != 0) yield return $"data.cropSize must be at least 8 and divide by the scale {scale}; it is {CropSize}.";
+        if (CleanFraction is < 0 or > 1) yield return $"data.cleanFraction must be between 0 and 1; it is {CleanFraction}.";
+        if (JpegQuality.Length != 2 || JpegQuality[0] < 1 || JpegQuality[1] > 100 || JpegQuality[0] > JpegQuality[1])
+        {
+            yield return $"data.jpegQuality must be [min, max] within [1, 100]; it is [{string.Join(", ", JpegQuality)}].";
+        }
+        if (RealWorld is not null)
+        {
+            foreach (var problem in RealWorld.Problems()) yield return "data.realWorld." + problem;
+        }
+    }
+}
+
+public enum DegradationKind
+{
+    Jpeg,
+    RealWorld,
+}
+
+public sealed record LossRecipe
+{
+    public double L1 { get; init; } = 1.0;
+
+    /// <summary>Weight of the L1 distance between the images' 2-D Fourier spectra (sharp edges, no ringing).</summary>
+    public double Fft { get; init; }
+
+    /// <summary>Weight of the adversarial loss (U-Net discriminator with spectral normalisation); 0 trains without one.</summary>
+    public double Gan { get; init; }
+
+    public int DiscriminatorFeatures { get; init; } = 32;
+
+    public double DiscriminatorLearningRate { get; init; } = 1e-4;
+
+    public IEnumerable<string> Problems()
+    {
+        if (L1 < 0) yield return $"losses.l1 must not be negative; it is {L1}.";
+        if (Fft < 0) yield return $"losses.fft must not be negative; it is {Fft}.";
+        if (Gan < 0) yield return $"losses.gan must not be negative; it is {Gan}.";
+        if (L1 + Fft + Gan <= 0) yield return "losses: at least one weight must be positive.";
+        if (DiscriminatorFeatures is < 4 or > 256) yield return $"losses.discriminatorFeatures must be 4..256; it is {DiscriminatorFeatures}.";
+    }
+}
+
+public sealed record OptimizerRecipe
+{
+    public double LearningRate { get; init; } = 5e-4;
+
+    public double WeightDecay { get; init; }
+
+    public double Beta1 { get; init; } = 0.9;
+
+    public double Beta2 { get; init; } = 0.99;
+
+    public int WarmupSteps { get; init; } = 50;
+
+    /// <summary>Cosine decay from the learning rate down to this fraction of it at the last step.</summary>
+    public double FinalFraction { get; init; } = 0.05;
+
+    public IEnumerable<string> Problems()
+    {
+        if (LearningRate is <= 0 or > 1) yield return $"optimizer.learningRate must be in (0, 1]; it is {LearningRate}.";
+        if (WeightDecay < 0) yield return $"optimizer.weightDecay must not be negative; it is {WeightDecay}.";
+        if (Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1) yield return "optimizer.beta1 and beta2 must be in [0, 1).";
+        if (WarmupSteps < 0) yield return $"optimizer.warmupSteps must not be negative; it is {WarmupSteps}.";
+        if (FinalFraction is < 0 or > 1) yield return $"optimizer.finalFraction must be between 0 and 1; it is {FinalFraction}.";
+    }
+
+    /// <summary>Linear warm-up, then cosine decay: a pure function of the step, so a resumed run follows the same curve.</summary>
+    public double LearningRateAt(int step, int totalSteps)
+    {
+        if (step < WarmupSteps)
+        {
+            return LearningRate * (step + 1) / (WarmupSteps + 1);
+        }
+        var progress = totalSteps <= WarmupSteps ? 1.0 : (double)(step - WarmupSteps) / (totalSteps - WarmupSteps);
+        var cosine = 0.5 * (1 + Math.Cos(Math.PI * Math.Min(progress, 1.0)));
+        return LearningRate * (FinalFraction + (1 - FinalFraction) * cosine);
+    }
+}

@@ -1,0 +1,55 @@
+using Portal.Training.Tests.Support;
+
+namespace Portal.Training.Tests.Training;
+
+public sealed class RecipeValidation
+{
+    [Fact]
+    public void The_committed_recipes_load()
+    {
+        var recipes = Directory.GetFiles(Path.Combine(RepositoryPaths.Models, "recipes"), "*.json").Where(p => !p.EndsWith(".data-manifest.json", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(recipes);
+        Assert.All(recipes, path => Assert.Equal(Path.GetFileNameWithoutExtension(path), TrainingRecipe.Load(path).Name));
+    }
+
+    [Fact]
+    public void An_unknown_key_is_refused_with_a_sentence_naming_it()
+    {
+        var error = Load("""{ "name": "x", "architecture": { "type": "srvgg-compact", "scael": 2 }, "data": { "domain": "text" } }""");
+        Assert.Contains("unknown key 'scael'", error.Message);
+        Assert.Contains("bad.json", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_required_key_and_out_of_range_values_are_named()
+    {
+        Assert.Contains("data", Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" } }""").Message);
+        var error = Load("""{ "name": "x", "architecture": { "type": "srvgg-compact", "scale": 2 }, "data": { "domain": "text", "cropSize": 33 }, "steps": 0 }""");
+        Assert.Contains("data.cropSize must be at least 8 and divide by the scale 2; it is 33.", error.Message);
+        Assert.Contains("steps must be at least 1; it is 0.", error.Message);
+    }
+
+    [Fact]
+    public void The_schedule_warms_up_then_decays_to_the_final_fraction()
+    {
+        var optimizer = new OptimizerRecipe { LearningRate = 1e-3, WarmupSteps = 10, FinalFraction = 0.1 };
+        Assert.True(optimizer.LearningRateAt(0, 100) < optimizer.LearningRateAt(9, 100));
+        Assert.Equal(1e-3, optimizer.LearningRateAt(10, 100), 9);
+        Assert.Equal(1e-4, optimizer.LearningRateAt(100, 100), 9);
+    }
+
+    private static TrainingException Load(string json)
+    {
+        var folder = Directory.CreateTempSubdirectory("portal-recipe-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "bad.json");
+            File.WriteAllText(path, json);
+            return Assert.Throws<TrainingException>(() => TrainingRecipe.Load(path));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
