@@ -12,6 +12,7 @@ namespace Portal.Core.Jobs;
 public sealed class JobService(
     PortalDbContext db,
     CreditLedger ledger,
+    JobQueue queue,
     ImageUpscaler upscaler,
     JobEvents events,
     IFileStore store,
@@ -37,18 +38,17 @@ public sealed class JobService(
             return SubmitResult.Refused("Choose at least one image.", 0);
         }
 
-        var existing = await db.Jobs.AsNoTracking().Where(j => j.BatchId == batchId && j.UserId == userId).Select(j => j.Id).ToListAsync(cancellationToken);
-        if (existing.Count > 0)
+        if (await AlreadySubmittedAsync(userId, batchId, cancellationToken) is { } earlier)
         {
-            return new SubmitResult(existing, null, 0, (await ledger.GetAccountAsync(userId, cancellationToken)).Total);
+            return earlier;
         }
 
         var tier = await TierOfAsync(userId, cancellationToken);
         var imageIds = requests.Select(r => r.ImageId).Distinct().ToList();
-        var images = await db.Images.AsNoTracking().Where(i => i.UserId == userId && imageIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
+        var images = await db.Images.AsNoTracking().OwnedBy(userId).Where(i => imageIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
         var jobs = new List<UpscaleJob>();
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var request in requests)
+        foreach (var (request, index) in requests.Select((r, i) => (r, i)))
         {
             if (!images.TryGetValue(request.ImageId, out var image))
             {
@@ -77,6 +77,7 @@ public sealed class JobService(
                 UserId = userId,
                 ImageId = image.Id,
                 BatchId = batchId,
+                BatchIndex = index,
                 Content = request.Content,
                 Quality = request.Quality,
                 Scale = request.Scale,
@@ -85,34 +86,61 @@ public sealed class JobService(
                 ModelId = model.Id,
                 Cost = JobPricing.Cost(image.Width, image.Height, request.Scale, request.Quality),
                 Priority = tier.QueuePriority,
-                Status = JobStatus.Queued,
                 CreatedAt = now,
             });
         }
 
         var total = jobs.Sum(j => j.Cost);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        (bool Submitted, int Balance) outcome;
+        try
+        {
+            outcome = await UnitOfWork.RunAsync(db, (unit, ct) => ReserveAndEnqueueAsync(unit, userId, jobs, ct), o => o.Submitted, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same batch committed first (a double click in two tabs): the unique (batch, index) refused this one.
+            if (await AlreadySubmittedAsync(userId, batchId, cancellationToken) is { } earlier)
+            {
+                return earlier;
+            }
+
+            throw;
+        }
+
+        if (!outcome.Submitted)
+        {
+            return SubmitResult.Refused($"This needs {total:N0} credits and you have {outcome.Balance:N0}. Buy a credit pack or upgrade your plan.", outcome.Balance);
+        }
+
+        events.WakeWorker();
+        return new SubmitResult(jobs.Select(j => j.Id).ToList(), null, total, outcome.Balance);
+    }
+
+    /// <summary>Reserves every job's credits and queues the jobs, in the caller's unit; stops at the first refusal.</summary>
+    private async Task<(bool Submitted, int Balance)> ReserveAndEnqueueAsync(UnitOfWork unit, string userId, List<UpscaleJob> jobs, CancellationToken cancellationToken)
+    {
         var balance = 0;
         foreach (var job in jobs)
         {
-            var reserved = await ledger.ReserveAsync(userId, job.Id, job.Cost, cancellationToken);
+            var reserved = await ledger.ReserveAsync(unit, userId, job.Id, job.Cost, cancellationToken);
             if (!reserved.Reserved)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-                var have = (await ledger.GetAccountAsync(userId, cancellationToken)).Total;
-                return SubmitResult.Refused($"This needs {total:N0} credits and you have {have:N0}. Buy a credit pack or upgrade your plan.", have);
+                return (false, reserved.Balance);
             }
 
             balance = reserved.Balance;
         }
 
-        db.Jobs.AddRange(jobs);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        events.WakeWorker();
-        return new SubmitResult(jobs.Select(j => j.Id).ToList(), null, total, balance);
+        queue.Enqueue(unit, jobs);
+        return (true, balance);
+    }
+
+    /// <summary>The jobs of a batch that was already submitted, as a second submit of it answers; null when it was not.</summary>
+    private async Task<SubmitResult?> AlreadySubmittedAsync(string userId, Guid batchId, CancellationToken cancellationToken)
+    {
+        var existing = await db.Jobs.AsNoTracking().OwnedBy(userId).Where(j => j.BatchId == batchId)
+            .OrderBy(j => j.BatchIndex).Select(j => j.Id).ToListAsync(cancellationToken);
+        return existing.Count == 0 ? null : new SubmitResult(existing, null, 0, (await ledger.GetAccountAsync(userId, cancellationToken)).Total);
     }
 
     /// <summary>Why the tier does not allow this request, or null when it does.</summary>
@@ -135,7 +163,7 @@ public sealed class JobService(
     }
 
     public Task<UpscaleJob?> FindAsync(string userId, Guid jobId, CancellationToken cancellationToken = default) =>
-        db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.UserId == userId, cancellationToken);
+        db.Jobs.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
 
     /// <summary>How many jobs will run before this one.</summary>
     public async Task<int> QueuePositionAsync(UpscaleJob job, CancellationToken cancellationToken = default)
@@ -150,27 +178,8 @@ public sealed class JobService(
     }
 
     /// <summary>Cancels a queued job at once (refunded) or asks the worker to stop a running one.</summary>
-    public async Task<bool> CancelAsync(string userId, Guid jobId, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var canceled = await db.Jobs
-            .Where(j => j.Id == jobId && j.UserId == userId && j.Status == JobStatus.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.CompletedAt, now), cancellationToken);
-        if (canceled == 1)
-        {
-            await ledger.RefundAsync(jobId, "Canceled before it started", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            events.Publish(new JobUpdate(jobId, userId, JobStatus.Canceled, 0, 0, null));
-            return true;
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        var asked = await db.Jobs
-            .Where(j => j.Id == jobId && j.UserId == userId && j.Status == JobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), cancellationToken);
-        return asked == 1;
-    }
+    public Task<bool> CancelAsync(string userId, Guid jobId, CancellationToken cancellationToken = default) =>
+        queue.CancelAsync(userId, jobId, cancellationToken);
 
     /// <summary>
     /// Deletes finished jobs with their result files, and each original that no job uses any more.
@@ -178,20 +187,23 @@ public sealed class JobService(
     /// </summary>
     public async Task<int> DeleteAsync(string userId, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken = default)
     {
-        var jobs = await db.Jobs.Where(j => jobIds.Contains(j.Id) && j.UserId == userId
+        var jobs = await db.Jobs.AsNoTracking().OwnedBy(userId).Where(j => jobIds.Contains(j.Id)
             && j.Status != JobStatus.Queued && j.Status != JobStatus.Running).ToListAsync(cancellationToken);
         if (jobs.Count == 0)
         {
             return 0;
         }
 
-        db.Jobs.RemoveRange(jobs);
-        await db.SaveChangesAsync(cancellationToken);
+        var jobIdsToDelete = jobs.Select(j => j.Id).ToList();
         var imageIds = jobs.Select(j => j.ImageId).Distinct().ToList();
-        var orphans = await db.Images.Where(i => imageIds.Contains(i.Id) && !db.Jobs.Any(j => j.ImageId == i.Id)).ToListAsync(cancellationToken);
-        db.Images.RemoveRange(orphans);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        var orphans = await UnitOfWork.RunAsync(db, async (_, ct) =>
+        {
+            await db.Jobs.Where(j => jobIdsToDelete.Contains(j.Id) && j.Status != JobStatus.Queued && j.Status != JobStatus.Running).ExecuteDeleteAsync(ct);
+            var orphans = await db.Images.AsNoTracking().Where(i => imageIds.Contains(i.Id) && !db.Jobs.Any(j => j.ImageId == i.Id)).ToListAsync(ct);
+            var orphanIds = orphans.Select(o => o.Id).ToList();
+            await db.Images.Where(i => orphanIds.Contains(i.Id)).ExecuteDeleteAsync(ct);
+            return orphans;
+        }, cancellationToken);
 
         // Rows first: a file left behind by a crash here is unreachable, never a row pointing at nothing.
         var keys = jobs.SelectMany(j => new[] { j.ResultKey, j.ThumbnailKey }).Concat(orphans.Select(o => o.StorageKey));
