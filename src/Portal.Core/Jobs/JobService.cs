@@ -99,9 +99,9 @@ public sealed class JobService(
         catch (DbUpdateException)
         {
             // The same batch committed first (a double click in two tabs): the unique (batch, index) refused this one.
-            if (await AlreadySubmittedAsync(userId, batchId, cancellationToken) is { } earlier)
+            if (await AlreadySubmittedAsync(userId, batchId, cancellationToken) is { } winner)
             {
-                return earlier;
+                return winner;
             }
 
             throw;
