@@ -210,19 +210,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         var outW = (long)w * request.Scale;
         var outH = (long)h * request.Scale;
         var format = ResolveFormat(request.Format, header.Format);
-        var maxSide = format switch
-        {
-            OutputFormat.WebP => 16_383,
-            OutputFormat.Jpeg => 65_535,
-            _ => 10_000_000,
-        };
-        var numbers = CultureInfo.InvariantCulture;
-        if (outW > maxSide || outH > maxSide)
-        {
-            throw new UpscaleException(
-                UpscaleErrorCode.OutputTooLarge,
-                string.Create(numbers, $"The result would be {outW:N0} x {outH:N0} pixels, but {format} images can be at most {maxSide:N0} pixels on a side; choose PNG or a smaller scale."));
-        }
+        ResultImages.EnsureFits(outW, outH, format);
 
         var modelW = (long)w * model.Scale;
         var modelH = (long)h * model.Scale;
@@ -231,7 +219,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         {
             throw new UpscaleException(
                 UpscaleErrorCode.OutputTooLarge,
-                string.Create(numbers, $"The result would be {outW:N0} x {outH:N0} pixels; the limit is {ImageInspector.FormatMegapixels(Options.Limits.MaxOutputMegapixels)} megapixels. Choose a smaller scale."));
+                string.Create(CultureInfo.InvariantCulture, $"The result would be {outW:N0} x {outH:N0} pixels; the limit is {ImageInspector.FormatMegapixels(Options.Limits.MaxOutputMegapixels)} megapixels. Choose a smaller scale."));
         }
 
         return new UpscalePlan(header, model, request.Scale, (int)outW, (int)outH, format);

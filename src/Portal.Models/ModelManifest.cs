@@ -38,6 +38,15 @@ public sealed record ModelManifest
         System.IO.File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Relative paths of the model files shipped with the portal. Models fetched and converted on first use are
+    /// listed with <c>committed: false</c> and are not expected on disk; their int8 variants are small and always shipped.
+    /// </summary>
+    public IEnumerable<string> ShippedFiles() =>
+        Models.SelectMany(model => new[] { model.Committed ? model.File : null, model.Int8?.File })
+            .OfType<string>()
+            .Where(file => !Path.IsPathRooted(file));
+
     public ModelEntry? FindById(string id) => Models.FirstOrDefault(model => model.Id == id);
 
     /// <summary>The model offered for a content type, scale and quality level, or null if none is.</summary>

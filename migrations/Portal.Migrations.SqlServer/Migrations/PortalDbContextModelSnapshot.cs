@@ -433,6 +433,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<Guid>("BatchId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("BatchIndex")
+                        .HasColumnType("int");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("bit");
 
@@ -546,11 +549,12 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BatchId");
-
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("ImageId");
+
+                    b.HasIndex("BatchId", "BatchIndex")
+                        .IsUnique();
 
                     b.HasIndex("UserId", "CreatedAt");
 

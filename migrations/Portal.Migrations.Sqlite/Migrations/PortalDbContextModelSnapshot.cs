@@ -416,6 +416,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("BatchId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("BatchIndex")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
 
@@ -529,11 +532,12 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BatchId");
-
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("ImageId");
+
+                    b.HasIndex("BatchId", "BatchIndex")
+                        .IsUnique();
 
                     b.HasIndex("UserId", "CreatedAt");
 

@@ -5,7 +5,7 @@ using Portal.Core.Storage;
 namespace Portal.Core.Accounts;
 
 /// <summary>Deletes an account: its database rows (Identity cascades to logins, roles, tokens, passkeys) and its files.</summary>
-public sealed partial class AccountEraser(UserManager<PortalUser> users, DataFolders folders, ILogger<AccountEraser> logger)
+public sealed partial class AccountEraser(UserManager<PortalUser> users, IFileStore store, ILogger<AccountEraser> logger)
 {
     public async Task<IdentityResult> DeleteAsync(PortalUser user)
     {
@@ -17,11 +17,7 @@ public sealed partial class AccountEraser(UserManager<PortalUser> users, DataFol
         }
 
         // Files go after the rows: if this fails the account is already gone and a rerun finds nothing to keep.
-        var folder = folders.ForUser(userId);
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        await store.DeleteUserAsync(userId);
 
         LogDeleted(userId);
         return result;

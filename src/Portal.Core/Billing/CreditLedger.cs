@@ -5,106 +5,70 @@ using Portal.Core.Data;
 namespace Portal.Core.Billing;
 
 /// <summary>
-/// Every credit movement: an append-only entry plus a conditional balance update, in one transaction.
-/// Balances never go negative, even under concurrent submissions, because the update only applies
-/// while the balance still covers the amount; grants and refunds are idempotent through the
-/// unique (Kind, Reference) index.
+/// The one writer of credit accounts: every credit movement is an append-only entry plus a balance update in the
+/// same unit of work, and the Stripe fields of an account (customer, subscription, tier) change only here.
+/// Each write first locks the account row (an update that changes nothing), then reads it: the read cannot go
+/// stale before the commit, so no compare-and-retry loops are needed and balances never go below zero. Grants and
+/// refunds are idempotent through the unique (Kind, Reference) index.
+/// Every operation comes twice: on its own (it runs its own unit of work) and with a <see cref="UnitOfWork"/>
+/// parameter, for a caller that writes something else in the same transaction (a job row, a Stripe event).
 /// </summary>
 public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> billing, TimeProvider clock)
 {
     /// <summary>The account of a user, created on first use on the free tier with its first monthly grant.</summary>
     public async Task<CreditAccount> GetAccountAsync(string userId, CancellationToken cancellationToken = default)
     {
-        var account = await db.CreditAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.UserId == userId, cancellationToken);
+        var account = await FindAccountAsync(userId, cancellationToken);
         if (account is not null)
         {
             return account;
         }
 
-        var free = billing.Value.GetFreeTier();
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await BeginAsync(cancellationToken);
         try
         {
-            db.CreditAccounts.Add(new CreditAccount
-            {
-                UserId = userId,
-                TierId = free.Id,
-                SubscriptionBalance = free.MonthlyCredits,
-                PeriodEndsAt = now.AddMonths(1),
-            });
-            db.CreditEntries.Add(new CreditEntry
-            {
-                UserId = userId,
-                Kind = CreditEntryKind.MonthlyGrant,
-                Reference = $"signup:{userId}",
-                SubscriptionAmount = free.MonthlyCredits,
-                Note = $"{free.Name} plan: first month",
-                CreatedAt = now,
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            return await UnitOfWork.RunAsync(db, (unit, ct) => EnsureAccountAsync(unit, userId, ct), cancellationToken);
         }
         catch (DbUpdateException)
         {
             // Another request created it first; theirs stands.
-            await transaction.RollbackAsync(cancellationToken);
+            return await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken);
         }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+    }
 
-        return await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken);
+    /// <summary>Takes <paramref name="cost"/> credits for a job, subscription credits first, then pack credits.</summary>
+    public async Task<ReserveResult> ReserveAsync(string userId, Guid jobId, int cost, CancellationToken cancellationToken = default)
+    {
+        await GetAccountAsync(userId, cancellationToken);
+        return await UnitOfWork.RunAsync(db, (unit, ct) => ReserveAsync(unit, userId, jobId, cost, ct), r => r.Reserved, cancellationToken);
     }
 
     /// <summary>
-    /// Takes <paramref name="cost"/> credits for a job, subscription credits first, then pack credits.
-    /// Must run inside the caller's transaction when the job row is written in the same unit.
+    /// <see cref="ReserveAsync(string, Guid, int, CancellationToken)"/> within the caller's unit; the caller rolls
+    /// the unit back when a reservation is refused.
     /// </summary>
-    public async Task<ReserveResult> ReserveAsync(string userId, Guid jobId, int cost, CancellationToken cancellationToken = default)
+    public async Task<ReserveResult> ReserveAsync(UnitOfWork unit, string userId, Guid jobId, int cost, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cost);
-        await GetAccountAsync(userId, cancellationToken);
-        for (var attempt = 0; attempt < 5; attempt++)
+        var account = await LockAsync(unit, userId, cancellationToken);
+        if (account.Total < cost)
         {
-            var account = await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken);
-            if (account.Total < cost)
-            {
-                return new ReserveResult(false, account.Total);
-            }
-
-            var fromSubscription = Math.Min(account.SubscriptionBalance, cost);
-            var fromPacks = cost - fromSubscription;
-            var updated = await db.CreditAccounts
-                .Where(a => a.UserId == userId && a.SubscriptionBalance >= fromSubscription && a.PackBalance >= fromPacks)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(a => a.SubscriptionBalance, a => a.SubscriptionBalance - fromSubscription)
-                    .SetProperty(a => a.PackBalance, a => a.PackBalance - fromPacks), cancellationToken);
-            if (updated == 0)
-            {
-                continue; // The balance moved under us; read it again.
-            }
-
-            db.CreditEntries.Add(new CreditEntry
-            {
-                UserId = userId,
-                Kind = CreditEntryKind.Reserve,
-                Reference = jobId.ToString(),
-                SubscriptionAmount = -fromSubscription,
-                PackAmount = -fromPacks,
-                CreatedAt = clock.GetUtcNow().UtcDateTime,
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            return new ReserveResult(true, account.Total - cost);
+            return new ReserveResult(false, account.Total);
         }
 
-        return new ReserveResult(false, (await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken)).Total);
+        var fromSubscription = Math.Min(account.SubscriptionBalance, cost);
+        var fromPacks = cost - fromSubscription;
+        await AddToBalancesAsync(userId, -fromSubscription, -fromPacks, cancellationToken);
+        Append(userId, CreditEntryKind.Reserve, jobId.ToString(), -fromSubscription, -fromPacks, null);
+        return new ReserveResult(true, account.Total - cost);
     }
 
     /// <summary>Gives back what a job reserved, to the buckets it came from. A second call does nothing.</summary>
-    public async Task<bool> RefundAsync(Guid jobId, string reason, CancellationToken cancellationToken = default)
+    public Task<bool> RefundAsync(Guid jobId, string reason, CancellationToken cancellationToken = default) =>
+        OwnUnitAsync((unit, ct) => RefundAsync(unit, jobId, reason, ct), cancellationToken);
+
+    public async Task<bool> RefundAsync(UnitOfWork unit, Guid jobId, string reason, CancellationToken cancellationToken)
     {
+        unit.Require(db);
         var reference = jobId.ToString();
         var reserve = await db.CreditEntries.AsNoTracking()
             .FirstOrDefaultAsync(e => e.Kind == CreditEntryKind.Reserve && e.Reference == reference, cancellationToken);
@@ -113,37 +77,15 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
             return false;
         }
 
-        await using var transaction = await BeginAsync(cancellationToken);
-        try
+        await LockAsync(unit, reserve.UserId, cancellationToken);
+        if (await ExistsAsync(CreditEntryKind.Refund, reference, cancellationToken))
         {
-            db.CreditEntries.Add(new CreditEntry
-            {
-                UserId = reserve.UserId,
-                Kind = CreditEntryKind.Refund,
-                Reference = reference,
-                SubscriptionAmount = -reserve.SubscriptionAmount,
-                PackAmount = -reserve.PackAmount,
-                Note = reason.Length > 500 ? reason[..500] : reason,
-                CreatedAt = clock.GetUtcNow().UtcDateTime,
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            await db.CreditAccounts.Where(a => a.UserId == reserve.UserId)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(a => a.SubscriptionBalance, a => a.SubscriptionBalance - reserve.SubscriptionAmount)
-                    .SetProperty(a => a.PackBalance, a => a.PackBalance - reserve.PackAmount), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            // The unique (Refund, job) entry already exists: refunded before.
-            await transaction.RollbackAsync(cancellationToken);
             return false;
         }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+
+        await AddToBalancesAsync(reserve.UserId, -reserve.SubscriptionAmount, -reserve.PackAmount, cancellationToken);
+        Append(reserve.UserId, CreditEntryKind.Refund, reference, -reserve.SubscriptionAmount, -reserve.PackAmount, reason);
+        return true;
     }
 
     /// <summary>
@@ -153,32 +95,27 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
     public async Task<bool> GrantMonthlyAsync(string userId, PricingTier tier, string invoiceId, DateTime? periodEndsAt, CancellationToken cancellationToken = default)
     {
         await GetAccountAsync(userId, cancellationToken);
+        return await OwnUnitAsync((unit, ct) => GrantMonthlyAsync(unit, userId, tier, invoiceId, periodEndsAt, ct), cancellationToken);
+    }
+
+    public async Task<bool> GrantMonthlyAsync(UnitOfWork unit, string userId, PricingTier tier, string invoiceId, DateTime? periodEndsAt, CancellationToken cancellationToken)
+    {
+        var current = (await LockAsync(unit, userId, cancellationToken)).SubscriptionBalance;
         if (await ExistsAsync(CreditEntryKind.MonthlyGrant, invoiceId, cancellationToken))
         {
             return false;
         }
 
         var cap = Math.Max(tier.RolloverCapCredits, tier.MonthlyCredits);
-        return await InTransactionAsync(async () =>
-        {
-            while (true)
-            {
-                var current = (await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken)).SubscriptionBalance;
-                var amount = Math.Max(0, Math.Min(current + tier.MonthlyCredits, cap) - current);
-                var updated = await db.CreditAccounts
-                    .Where(a => a.UserId == userId && a.SubscriptionBalance == current)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(a => a.SubscriptionBalance, current + amount)
-                        .SetProperty(a => a.TierId, tier.Id)
-                        .SetProperty(a => a.PeriodEndsAt, a => periodEndsAt ?? a.PeriodEndsAt), cancellationToken);
-                if (updated == 1)
-                {
-                    Append(userId, CreditEntryKind.MonthlyGrant, invoiceId, amount, 0,
-                        amount < tier.MonthlyCredits ? $"{tier.Name} plan: {amount} of {tier.MonthlyCredits} (rollover cap {cap})" : $"{tier.Name} plan: monthly credits");
-                    return true;
-                }
-            }
-        }, cancellationToken);
+        var amount = Math.Max(0, Math.Min(current + tier.MonthlyCredits, cap) - current);
+        await db.CreditAccounts.Where(a => a.UserId == userId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.SubscriptionBalance, current + amount)
+                .SetProperty(a => a.TierId, tier.Id)
+                .SetProperty(a => a.PeriodEndsAt, a => periodEndsAt ?? a.PeriodEndsAt), cancellationToken);
+        Append(userId, CreditEntryKind.MonthlyGrant, invoiceId, amount, 0,
+            amount < tier.MonthlyCredits ? $"{tier.Name} plan: {amount} of {tier.MonthlyCredits} (rollover cap {cap})" : $"{tier.Name} plan: monthly credits");
+        return true;
     }
 
     /// <summary>
@@ -211,6 +148,12 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
     public async Task<bool> AddPackAsync(string userId, CreditPack pack, string paymentReference, CancellationToken cancellationToken = default)
     {
         await GetAccountAsync(userId, cancellationToken);
+        return await OwnUnitAsync((unit, ct) => AddPackAsync(unit, userId, pack, paymentReference, ct), cancellationToken);
+    }
+
+    public async Task<bool> AddPackAsync(UnitOfWork unit, string userId, CreditPack pack, string paymentReference, CancellationToken cancellationToken)
+    {
+        await LockAsync(unit, userId, cancellationToken);
         if (await ExistsAsync(CreditEntryKind.Purchase, paymentReference, cancellationToken))
         {
             return false;
@@ -218,14 +161,10 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
 
         var refundedFirst = await ExistsAsync(CreditEntryKind.PackRefund, paymentReference, cancellationToken);
         var credits = refundedFirst ? 0 : pack.Credits;
-        return await InTransactionAsync(async () =>
-        {
-            await db.CreditAccounts.Where(a => a.UserId == userId)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.PackBalance, a => a.PackBalance + credits), cancellationToken);
-            Append(userId, CreditEntryKind.Purchase, paymentReference, 0, credits,
-                refundedFirst ? $"{pack.Name}: refunded before it was fulfilled" : pack.Name);
-            return true;
-        }, cancellationToken);
+        await AddToBalancesAsync(userId, 0, credits, cancellationToken);
+        Append(userId, CreditEntryKind.Purchase, paymentReference, 0, credits,
+            refundedFirst ? $"{pack.Name}: refunded before it was fulfilled" : pack.Name);
+        return true;
     }
 
     /// <summary>
@@ -234,74 +173,99 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
     /// </summary>
     public async Task<bool> RefundPackAsync(string paymentReference, string? userIdIfUnseen, CancellationToken cancellationToken = default)
     {
+        if (userIdIfUnseen is not null)
+        {
+            await GetAccountAsync(userIdIfUnseen, cancellationToken);
+        }
+
+        return await OwnUnitAsync((unit, ct) => RefundPackAsync(unit, paymentReference, userIdIfUnseen, ct), cancellationToken);
+    }
+
+    public async Task<bool> RefundPackAsync(UnitOfWork unit, string paymentReference, string? userIdIfUnseen, CancellationToken cancellationToken)
+    {
+        unit.Require(db);
+        var purchase = await db.CreditEntries.AsNoTracking()
+            .FirstOrDefaultAsync(e => e.Kind == CreditEntryKind.Purchase && e.Reference == paymentReference, cancellationToken);
+        var userId = purchase?.UserId ?? userIdIfUnseen;
+        if (userId is null)
+        {
+            return false;
+        }
+
+        var left = (await LockAsync(unit, userId, cancellationToken)).PackBalance;
         if (await ExistsAsync(CreditEntryKind.PackRefund, paymentReference, cancellationToken))
         {
             return false;
         }
 
-        var purchase = await db.CreditEntries.AsNoTracking()
-            .FirstOrDefaultAsync(e => e.Kind == CreditEntryKind.Purchase && e.Reference == paymentReference, cancellationToken);
         if (purchase is null)
         {
-            if (userIdIfUnseen is null)
-            {
-                return false;
-            }
-
-            await GetAccountAsync(userIdIfUnseen, cancellationToken);
-            return await InTransactionAsync(() =>
-            {
-                Append(userIdIfUnseen, CreditEntryKind.PackRefund, paymentReference, 0, 0, "Refund arrived before the purchase");
-                return Task.FromResult(true);
-            }, cancellationToken);
+            Append(userId, CreditEntryKind.PackRefund, paymentReference, 0, 0, "Refund arrived before the purchase");
+            return true;
         }
 
-        return await InTransactionAsync(async () =>
-        {
-            while (true)
-            {
-                var left = (await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == purchase.UserId, cancellationToken)).PackBalance;
-                var take = Math.Min(purchase.PackAmount, left);
-                var updated = await db.CreditAccounts
-                    .Where(a => a.UserId == purchase.UserId && a.PackBalance == left)
-                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.PackBalance, left - take), cancellationToken);
-                if (updated == 1)
-                {
-                    Append(purchase.UserId, CreditEntryKind.PackRefund, paymentReference, 0, -take,
-                        take < purchase.PackAmount ? $"Payment refunded; {purchase.PackAmount - take} credits were already spent" : "Payment refunded");
-                    return true;
-                }
-            }
-        }, cancellationToken);
+        var take = Math.Min(purchase.PackAmount, left);
+        await AddToBalancesAsync(userId, 0, -take, cancellationToken);
+        Append(userId, CreditEntryKind.PackRefund, paymentReference, 0, -take,
+            take < purchase.PackAmount ? $"Payment refunded; {purchase.PackAmount - take} credits were already spent" : "Payment refunded");
+        return true;
     }
 
     /// <summary>Subscription credits end with the subscription (<paramref name="subscriptionId"/>); the account returns to the free tier. Pack credits stay.</summary>
     public async Task<bool> ExpireSubscriptionAsync(string userId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         await GetAccountAsync(userId, cancellationToken);
+        return await OwnUnitAsync((unit, ct) => ExpireSubscriptionAsync(unit, userId, subscriptionId, ct), cancellationToken);
+    }
+
+    public async Task<bool> ExpireSubscriptionAsync(UnitOfWork unit, string userId, string subscriptionId, CancellationToken cancellationToken)
+    {
+        var current = (await LockAsync(unit, userId, cancellationToken)).SubscriptionBalance;
         if (await ExistsAsync(CreditEntryKind.Expiry, subscriptionId, cancellationToken))
         {
             return false;
         }
 
         var free = billing.Value.GetFreeTier();
-        return await InTransactionAsync(async () =>
-        {
-            while (true)
-            {
-                var current = (await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken)).SubscriptionBalance;
-                var updated = await db.CreditAccounts
-                    .Where(a => a.UserId == userId && a.SubscriptionBalance == current)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(a => a.SubscriptionBalance, 0)
-                        .SetProperty(a => a.TierId, free.Id), cancellationToken);
-                if (updated == 1)
-                {
-                    Append(userId, CreditEntryKind.Expiry, subscriptionId, -current, 0, "Subscription ended: plan credits expired");
-                    return true;
-                }
-            }
-        }, cancellationToken);
+        await db.CreditAccounts.Where(a => a.UserId == userId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.SubscriptionBalance, 0)
+                .SetProperty(a => a.TierId, free.Id), cancellationToken);
+        Append(userId, CreditEntryKind.Expiry, subscriptionId, -current, 0, "Subscription ended: plan credits expired");
+        return true;
+    }
+
+    /// <summary>Remembers the Stripe customer of an account, the first time one is seen.</summary>
+    public async Task LinkCustomerAsync(UnitOfWork unit, string userId, string customerId, CancellationToken cancellationToken)
+    {
+        unit.Require(db);
+        await ReplaceCustomerAsync(userId, null, customerId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a customer made for checkout in place of <paramref name="replacing"/> (none, or a local test customer)
+    /// and returns the account's customer afterwards: a concurrent checkout's customer wins if it came first.
+    /// </summary>
+    public async Task<string> SetCustomerAsync(string userId, string? replacing, string customerId, CancellationToken cancellationToken = default)
+    {
+        await ReplaceCustomerAsync(userId, replacing, customerId, cancellationToken);
+        return (await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken)).StripeCustomerId!;
+    }
+
+    /// <summary>
+    /// Records what Stripe says about the account's subscription. Null <paramref name="changedAt"/>,
+    /// <paramref name="tierId"/> and <paramref name="periodEndsAt"/> keep what the account has.
+    /// </summary>
+    public async Task SetSubscriptionAsync(UnitOfWork unit, string userId, string subscriptionId, string status,
+        DateTime? changedAt, string? tierId, DateTime? periodEndsAt, CancellationToken cancellationToken)
+    {
+        unit.Require(db);
+        await db.CreditAccounts.Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.StripeSubscriptionId, subscriptionId)
+            .SetProperty(a => a.SubscriptionStatus, status)
+            .SetProperty(a => a.SubscriptionChangedAt, a => changedAt ?? a.SubscriptionChangedAt)
+            .SetProperty(a => a.TierId, a => tierId ?? a.TierId)
+            .SetProperty(a => a.PeriodEndsAt, a => periodEndsAt ?? a.PeriodEndsAt), cancellationToken);
     }
 
     /// <summary>
@@ -319,53 +283,111 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
             : null;
         if (refusal is not null)
         {
-            await AuditAsync(userId, adminUserId, amount, reason, applied: false, refusal, cancellationToken);
+            await UnitOfWork.RunAsync(db, (_, _) =>
+            {
+                db.CreditAdjustments.Add(NewAudit(userId, adminUserId, amount, reason, applied: false, refusal));
+                return Task.FromResult(true);
+            }, cancellationToken);
             return new AdjustmentResult(false, refusal, 0);
         }
 
         await GetAccountAsync(userId, cancellationToken);
-        for (var attempt = 0; attempt < 5; attempt++)
+        return await UnitOfWork.RunAsync(db, async (unit, ct) =>
         {
-            var account = await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken);
+            var account = await LockAsync(unit, userId, ct);
             if (account.Total + amount < 0)
             {
                 var message = $"This would take the balance below zero: the account has {account.Total} credits.";
-                await AuditAsync(userId, adminUserId, amount, reason, applied: false, message, cancellationToken);
+                db.CreditAdjustments.Add(NewAudit(userId, adminUserId, amount, reason, applied: false, message));
                 return new AdjustmentResult(false, message, account.Total);
             }
 
             var fromSubscription = amount < 0 ? Math.Max(amount, -account.SubscriptionBalance) : 0;
             var fromPacks = amount - fromSubscription;
-            var applied = await InTransactionAsync(async () =>
-            {
-                var updated = await db.CreditAccounts
-                    .Where(a => a.UserId == userId && a.SubscriptionBalance + fromSubscription >= 0 && a.PackBalance + fromPacks >= 0)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(a => a.SubscriptionBalance, a => a.SubscriptionBalance + fromSubscription)
-                        .SetProperty(a => a.PackBalance, a => a.PackBalance + fromPacks), cancellationToken);
-                if (updated == 0)
-                {
-                    return false;
-                }
-
-                Append(userId, CreditEntryKind.Adjustment, $"adjustment:{Guid.NewGuid():N}", fromSubscription, fromPacks, reason);
-                db.CreditAdjustments.Add(NewAudit(userId, adminUserId, amount, reason, applied: true, "Applied"));
-                return true;
-            }, cancellationToken);
-            if (applied)
-            {
-                return new AdjustmentResult(true, $"{(amount > 0 ? "Added" : "Removed")} {Math.Abs(amount)} credits.", account.Total + amount);
-            }
-        }
-
-        const string busy = "The balance kept changing; try again.";
-        await AuditAsync(userId, adminUserId, amount, reason, applied: false, busy, cancellationToken);
-        return new AdjustmentResult(false, busy, (await GetAccountAsync(userId, cancellationToken)).Total);
+            await AddToBalancesAsync(userId, fromSubscription, fromPacks, ct);
+            Append(userId, CreditEntryKind.Adjustment, $"adjustment:{Guid.NewGuid():N}", fromSubscription, fromPacks, reason);
+            db.CreditAdjustments.Add(NewAudit(userId, adminUserId, amount, reason, applied: true, "Applied"));
+            return new AdjustmentResult(true, $"{(amount > 0 ? "Added" : "Removed")} {Math.Abs(amount)} credits.", account.Total + amount);
+        }, cancellationToken);
     }
 
     public Task<List<CreditEntry>> HistoryAsync(string userId, int take, CancellationToken cancellationToken = default) =>
         db.CreditEntries.AsNoTracking().Where(e => e.UserId == userId)
             .OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
+
+    // One conditional update: no transaction needed, the condition makes a concurrent writer's value stand.
+    private Task<int> ReplaceCustomerAsync(string userId, string? replacing, string customerId, CancellationToken cancellationToken) =>
+        db.CreditAccounts.Where(a => a.UserId == userId && a.StripeCustomerId == replacing)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripeCustomerId, customerId), cancellationToken);
+
+    private Task<CreditAccount?> FindAccountAsync(string userId, CancellationToken cancellationToken) =>
+        db.CreditAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.UserId == userId, cancellationToken);
+
+    /// <summary>Creates the account on the free tier with its first grant when there is none yet.</summary>
+    private async Task<CreditAccount> EnsureAccountAsync(UnitOfWork unit, string userId, CancellationToken cancellationToken)
+    {
+        unit.Require(db);
+        if (await FindAccountAsync(userId, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var free = billing.Value.GetFreeTier();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var account = new CreditAccount
+        {
+            UserId = userId,
+            TierId = free.Id,
+            SubscriptionBalance = free.MonthlyCredits,
+            PeriodEndsAt = now.AddMonths(1),
+        };
+        db.CreditAccounts.Add(account);
+        Append(userId, CreditEntryKind.MonthlyGrant, $"signup:{userId}", free.MonthlyCredits, 0, $"{free.Name} plan: first month");
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+
+    /// <summary>
+    /// Locks the account row for the rest of the unit (an update that changes nothing) and reads it. Concurrent
+    /// units on the same account wait here, so what this one reads is still true when it commits.
+    /// </summary>
+    private async Task<CreditAccount> LockAsync(UnitOfWork unit, string userId, CancellationToken cancellationToken)
+    {
+        await EnsureAccountAsync(unit, userId, cancellationToken);
+        await db.CreditAccounts.Where(a => a.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.SubscriptionBalance, a => a.SubscriptionBalance), cancellationToken);
+        return await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken);
+    }
+
+    /// <summary>Moves both balances; the guard makes a bug that would go below zero fail the unit instead.</summary>
+    private async Task AddToBalancesAsync(string userId, int subscriptionAmount, int packAmount, CancellationToken cancellationToken)
+    {
+        var updated = await db.CreditAccounts
+            .Where(a => a.UserId == userId && a.SubscriptionBalance + subscriptionAmount >= 0 && a.PackBalance + packAmount >= 0)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.SubscriptionBalance, a => a.SubscriptionBalance + subscriptionAmount)
+                .SetProperty(a => a.PackBalance, a => a.PackBalance + packAmount), cancellationToken);
+        if (updated != 1)
+        {
+            throw new InvalidOperationException($"The credit account of {userId} would go below zero.");
+        }
+    }
+
+    /// <summary>
+    /// Runs one ledger operation as its own unit. A duplicate (Kind, Reference) from a racing twin fails the insert
+    /// and undoes the unit: the twin's effect stands, this one reports false.
+    /// </summary>
+    private async Task<bool> OwnUnitAsync(Func<UnitOfWork, CancellationToken, Task<bool>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await UnitOfWork.RunAsync(db, operation, applied => applied, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+    }
 
     private Task<bool> ExistsAsync(CreditEntryKind kind, string reference, CancellationToken cancellationToken) =>
         db.CreditEntries.AnyAsync(e => e.Kind == kind && e.Reference == reference, cancellationToken);
@@ -392,52 +414,4 @@ public sealed class CreditLedger(PortalDbContext db, IOptions<BillingOptions> bi
         Outcome = outcome,
         CreatedAt = clock.GetUtcNow().UtcDateTime,
     };
-
-    private async Task AuditAsync(string userId, string adminUserId, int amount, string reason, bool applied, string outcome, CancellationToken cancellationToken)
-    {
-        db.CreditAdjustments.Add(NewAudit(userId, adminUserId, amount, reason, applied, outcome));
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-    }
-
-    /// <summary>
-    /// Runs a balance update plus its pending entries as one unit. A duplicate (Kind, Reference) from a racing
-    /// twin fails the insert and undoes the update: the twin's effect stands, this one reports false.
-    /// </summary>
-    private async Task<bool> InTransactionAsync(Func<Task<bool>> work, CancellationToken cancellationToken)
-    {
-        await using var transaction = await BeginAsync(cancellationToken);
-        try
-        {
-            if (!await work())
-            {
-                // Nothing was written; a joined caller's transaction must survive this.
-                if (transaction is not JoinedTransaction)
-                {
-                    await transaction.RollbackAsync(cancellationToken);
-                }
-
-                return false;
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException) when (transaction is not JoinedTransaction)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
-
-    // Nested use (the job service already opened one) joins the caller's transaction.
-    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken cancellationToken) =>
-        db.Database.CurrentTransaction is { } current
-            ? new JoinedTransaction(current)
-            : await db.Database.BeginTransactionAsync(cancellationToken);
 }

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Core.Data;
 using Portal.Engine;
 
 namespace Portal.Core.Jobs;
@@ -14,7 +12,6 @@ internal sealed class JobHeartbeat : IProgress<UpscaleProgress>, IAsyncDisposabl
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _clock;
-    private readonly JobOptions _options;
     private readonly UpscaleJob _job;
     private readonly string _workerId;
     private readonly JobEvents _events;
@@ -23,9 +20,9 @@ internal sealed class JobHeartbeat : IProgress<UpscaleProgress>, IAsyncDisposabl
     private readonly Task _loop;
     private UpscaleProgress _latest;
 
-    public JobHeartbeat(IServiceScopeFactory scopes, TimeProvider clock, JobOptions options, UpscaleJob job, string workerId, JobEvents events, CancellationTokenSource cancel)
+    public JobHeartbeat(IServiceScopeFactory scopes, TimeProvider clock, UpscaleJob job, string workerId, JobEvents events, CancellationTokenSource cancel)
     {
-        (_scopes, _clock, _options, _job, _workerId, _events, _cancel) = (scopes, clock, options, job, workerId, events, cancel);
+        (_scopes, _clock, _job, _workerId, _events, _cancel) = (scopes, clock, job, workerId, events, cancel);
         _loop = BeatAsync();
     }
 
@@ -57,14 +54,8 @@ internal sealed class JobHeartbeat : IProgress<UpscaleProgress>, IAsyncDisposabl
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var lease = _clock.GetUtcNow().UtcDateTime.AddSeconds(_options.LeaseSeconds);
-            await db.Jobs.Where(j => j.Id == _job.Id && j.LeaseOwner == _workerId)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.TilesDone, value.TilesDone)
-                    .SetProperty(j => j.TilesTotal, value.TilesTotal)
-                    .SetProperty(j => j.LeaseExpiresAt, lease), _stop.Token);
-            if (await db.Jobs.AnyAsync(j => j.Id == _job.Id && j.CancelRequested, _stop.Token))
+            var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
+            if (await queue.RenewAsync(_job.Id, _workerId, value.TilesDone, value.TilesTotal, _stop.Token))
             {
                 CancelRequested = true;
                 await _cancel.CancelAsync();

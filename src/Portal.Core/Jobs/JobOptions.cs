@@ -22,6 +22,10 @@ public sealed class JobOptions
     [Range(1, 10)]
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>Uploads that no submit used are deleted after this many hours (with their file).</summary>
+    [Range(1, 8760)]
+    public int UnsubmittedUploadHours { get; set; } = 24;
+
     /// <summary>How often an idle worker looks for jobs submitted by other processes.</summary>
     [Range(1, 600)]
     public int PollSeconds { get; set; } = 5;

@@ -15,6 +15,7 @@ namespace Portal.Core.Jobs;
 public sealed class JobService(
     PortalDbContext db,
     CreditLedger ledger,
+    JobQueue queue,
     ImageUpscaler upscaler,
     JobEvents events,
     IFileStore store,
@@ -40,21 +41,23 @@ public sealed class JobService(
             return SubmitResult.Refused("Choose at least one image.", 0);
         }
 
-        var imageIds = requests.Select(r => r.ImageId).Distinct().ToList();
-        var images = await db.Images.AsNoTracking().Where(i => i.UserId == userId && imageIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
-
-        var conditions = images.Values.ToDictionary(i => i.Id, TryDetectCondition);
-
-        var existing = await db.Jobs.AsNoTracking().Where(j => j.BatchId == batchId && j.UserId == userId).Select(j => j.Id).ToListAsync(cancellationToken);
-        if (existing.Count > 0)
+        if (await AlreadySubmittedAsync(userId, batchId, cancellationToken) is { } earlier)
         {
-            return new SubmitResult(existing, null, 0, (await ledger.GetAccountAsync(userId, cancellationToken)).Total);
+            return earlier;
         }
 
         var tier = await TierOfAsync(userId, cancellationToken);
+        var imageIds = requests.Select(r => r.ImageId).Distinct().ToList();
+        var images = await db.Images.AsNoTracking().OwnedBy(userId).Where(i => imageIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
+        var conditions = new Dictionary<Guid, InputConditionReport?>();
+        foreach (var image in images.Values)
+        {
+            conditions[image.Id] = await TryDetectConditionAsync(image, cancellationToken);
+        }
+
         var jobs = new List<UpscaleJob>();
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var request in requests)
+        foreach (var (request, index) in requests.Select((r, i) => (r, i)))
         {
             if (!images.TryGetValue(request.ImageId, out var image))
             {
@@ -85,6 +88,7 @@ public sealed class JobService(
                 UserId = userId,
                 ImageId = image.Id,
                 BatchId = batchId,
+                BatchIndex = index,
                 Content = request.Content,
                 Quality = request.Quality,
                 Scale = request.Scale,
@@ -97,57 +101,78 @@ public sealed class JobService(
                 ModelId = model.Id,
                 Cost = JobPricing.Cost(image.Width, image.Height, request.Scale, request.Quality),
                 Priority = tier.QueuePriority,
-                Status = JobStatus.Queued,
                 CreatedAt = now,
             });
         }
 
         var total = jobs.Sum(j => j.Cost);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        (bool Submitted, int Balance) outcome;
+        try
+        {
+            outcome = await UnitOfWork.RunAsync(db, (unit, ct) => ReserveAndEnqueueAsync(unit, userId, jobs, ct), o => o.Submitted, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same batch committed first (a double click in two tabs): the unique (batch, index) refused this one.
+            if (await AlreadySubmittedAsync(userId, batchId, cancellationToken) is { } winner)
+            {
+                return winner;
+            }
+
+            throw;
+        }
+
+        if (!outcome.Submitted)
+        {
+            return SubmitResult.Refused($"This needs {total:N0} credits and you have {outcome.Balance:N0}. Buy a credit pack or upgrade your plan.", outcome.Balance);
+        }
+
+        events.WakeWorker();
+        return new SubmitResult(jobs.Select(j => j.Id).ToList(), null, total, outcome.Balance);
+    }
+
+    /// <summary>Reserves every job's credits and queues the jobs, in the caller's unit; stops at the first refusal.</summary>
+    private async Task<(bool Submitted, int Balance)> ReserveAndEnqueueAsync(UnitOfWork unit, string userId, List<UpscaleJob> jobs, CancellationToken cancellationToken)
+    {
         var balance = 0;
         foreach (var job in jobs)
         {
-            var reserved = await ledger.ReserveAsync(userId, job.Id, job.Cost, cancellationToken);
+            var reserved = await ledger.ReserveAsync(unit, userId, job.Id, job.Cost, cancellationToken);
             if (!reserved.Reserved)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-                var have = (await ledger.GetAccountAsync(userId, cancellationToken)).Total;
-                return SubmitResult.Refused($"This needs {total:N0} credits and you have {have:N0}. Buy a credit pack or upgrade your plan.", have);
+                return (false, reserved.Balance);
             }
 
             balance = reserved.Balance;
         }
 
-        db.Jobs.AddRange(jobs);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        events.WakeWorker();
-        return new SubmitResult(jobs.Select(j => j.Id).ToList(), null, total, balance);
+        queue.Enqueue(unit, jobs);
+        return (true, balance);
+    }
+
+    /// <summary>The jobs of a batch that was already submitted, as a second submit of it answers; null when it was not.</summary>
+    private async Task<SubmitResult?> AlreadySubmittedAsync(string userId, Guid batchId, CancellationToken cancellationToken)
+    {
+        var existing = await db.Jobs.AsNoTracking().OwnedBy(userId).Where(j => j.BatchId == batchId)
+            .OrderBy(j => j.BatchIndex).Select(j => j.Id).ToListAsync(cancellationToken);
+        return existing.Count == 0 ? null : new SubmitResult(existing, null, 0, (await ledger.GetAccountAsync(userId, cancellationToken)).Total);
     }
 
     /// <summary>Measures an uploaded image's condition (JPEG tables, noise) so the lineup can pick the network for it.</summary>
     /// <remarks>
-    /// Synchronous on purpose (a bounded crop, well under a second): SubmitAsync must not yield between
-    /// its batch check and its insert, or a double-clicked submit could slip past the check.
+    /// The store is read through its interface (local disk or object storage alike), so the file is measured
+    /// from a temporary copy. A double submit is stopped by the database's unique batch index, not by timing.
     /// </remarks>
-    public InputConditionReport DetectCondition(StoredImage image)
+    public async Task<InputConditionReport> DetectConditionAsync(StoredImage image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (store.LocalPath(image.StorageKey) is { } local)
-        {
-            return upscaler.DetectCondition(local, ImageInspector.ReadHeader(local));
-        }
-
-        // A store without local files: measure a temporary copy.
         var temporary = Path.Combine(Path.GetTempPath(), $"condition-{Guid.NewGuid():N}");
         try
         {
-            using (var source = store.OpenRead(image.StorageKey))
-            using (var copy = File.Create(temporary))
+            await using (var source = await store.OpenReadAsync(image.StorageKey, cancellationToken))
+            await using (var copy = File.Create(temporary))
             {
-                source.CopyTo(copy);
+                await source.CopyToAsync(copy, cancellationToken);
             }
 
             return upscaler.DetectCondition(temporary, ImageInspector.ReadHeader(temporary));
@@ -159,16 +184,16 @@ public sealed class JobService(
     }
 
     /// <summary>
-    /// Null when the stored file cannot be measured (damaged since its upload): the job is still queued,
+    /// Null when the stored file cannot be measured (damaged or gone since its upload): the job is still queued,
     /// and the worker fails it with its message and the refund, as for any damaged file.
     /// </summary>
-    private InputConditionReport? TryDetectCondition(StoredImage image)
+    private async Task<InputConditionReport?> TryDetectConditionAsync(StoredImage image, CancellationToken cancellationToken)
     {
         try
         {
-            return DetectCondition(image);
+            return await DetectConditionAsync(image, cancellationToken);
         }
-        catch (UpscaleException)
+        catch (Exception exception) when (exception is UpscaleException or IOException)
         {
             return null;
         }
@@ -194,7 +219,7 @@ public sealed class JobService(
     }
 
     public Task<UpscaleJob?> FindAsync(string userId, Guid jobId, CancellationToken cancellationToken = default) =>
-        db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.UserId == userId, cancellationToken);
+        db.Jobs.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
 
     /// <summary>How many jobs will run before this one.</summary>
     public async Task<int> QueuePositionAsync(UpscaleJob job, CancellationToken cancellationToken = default)
@@ -209,27 +234,8 @@ public sealed class JobService(
     }
 
     /// <summary>Cancels a queued job at once (refunded) or asks the worker to stop a running one.</summary>
-    public async Task<bool> CancelAsync(string userId, Guid jobId, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var canceled = await db.Jobs
-            .Where(j => j.Id == jobId && j.UserId == userId && j.Status == JobStatus.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.CompletedAt, now), cancellationToken);
-        if (canceled == 1)
-        {
-            await ledger.RefundAsync(jobId, "Canceled before it started", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            events.Publish(new JobUpdate(jobId, userId, JobStatus.Canceled, 0, 0, null));
-            return true;
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        var asked = await db.Jobs
-            .Where(j => j.Id == jobId && j.UserId == userId && j.Status == JobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), cancellationToken);
-        return asked == 1;
-    }
+    public Task<bool> CancelAsync(string userId, Guid jobId, CancellationToken cancellationToken = default) =>
+        queue.CancelAsync(userId, jobId, cancellationToken);
 
     /// <summary>
     /// Deletes finished jobs with their result files, and each original that no job uses any more.
@@ -237,20 +243,23 @@ public sealed class JobService(
     /// </summary>
     public async Task<int> DeleteAsync(string userId, IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken = default)
     {
-        var jobs = await db.Jobs.Where(j => jobIds.Contains(j.Id) && j.UserId == userId
+        var jobs = await db.Jobs.AsNoTracking().OwnedBy(userId).Where(j => jobIds.Contains(j.Id)
             && j.Status != JobStatus.Queued && j.Status != JobStatus.Running).ToListAsync(cancellationToken);
         if (jobs.Count == 0)
         {
             return 0;
         }
 
-        db.Jobs.RemoveRange(jobs);
-        await db.SaveChangesAsync(cancellationToken);
+        var jobIdsToDelete = jobs.Select(j => j.Id).ToList();
         var imageIds = jobs.Select(j => j.ImageId).Distinct().ToList();
-        var orphans = await db.Images.Where(i => imageIds.Contains(i.Id) && !db.Jobs.Any(j => j.ImageId == i.Id)).ToListAsync(cancellationToken);
-        db.Images.RemoveRange(orphans);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        var orphans = await UnitOfWork.RunAsync(db, async (_, ct) =>
+        {
+            await db.Jobs.Where(j => jobIdsToDelete.Contains(j.Id) && j.Status != JobStatus.Queued && j.Status != JobStatus.Running).ExecuteDeleteAsync(ct);
+            var orphans = await db.Images.AsNoTracking().Where(i => imageIds.Contains(i.Id) && !db.Jobs.Any(j => j.ImageId == i.Id)).ToListAsync(ct);
+            var orphanIds = orphans.Select(o => o.Id).ToList();
+            await db.Images.Where(i => orphanIds.Contains(i.Id)).ExecuteDeleteAsync(ct);
+            return orphans;
+        }, cancellationToken);
 
         // Rows first: a file left behind by a crash here is unreachable, never a row pointing at nothing.
         var keys = jobs.SelectMany(j => new[] { j.ResultKey, j.ThumbnailKey }).Concat(orphans.Select(o => o.StorageKey));

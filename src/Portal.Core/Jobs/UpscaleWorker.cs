@@ -8,6 +8,7 @@ using Portal.Core.Billing;
 using Portal.Core.Data;
 using Portal.Core.Storage;
 using Portal.Engine;
+using Portal.Engine.Imaging;
 
 namespace Portal.Core.Jobs;
 
@@ -68,43 +69,14 @@ public sealed partial class UpscaleWorker(
     public async Task<UpscaleJob?> ClaimNextAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var maxAttempts = options.Value.MaxAttempts;
-        var candidates = await db.Jobs.AsNoTracking()
-            .Where(j => (j.Status == JobStatus.Queued || (j.Status == JobStatus.Running && j.LeaseExpiresAt < now)) && j.Attempts < maxAttempts)
-            .OrderByDescending(j => j.Priority).ThenBy(j => j.CreatedAt)
-            .Select(j => j.Id)
-            .Take(8)
-            .ToListAsync(cancellationToken);
-        var lease = now.AddSeconds(options.Value.LeaseSeconds);
-        foreach (var id in candidates)
-        {
-            var claimed = await db.Jobs
-                .Where(j => j.Id == id && j.Attempts < maxAttempts
-                    && (j.Status == JobStatus.Queued || (j.Status == JobStatus.Running && j.LeaseExpiresAt < now)))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Running)
-                    .SetProperty(j => j.LeaseOwner, _workerId)
-                    .SetProperty(j => j.LeaseExpiresAt, lease)
-                    .SetProperty(j => j.Attempts, j => j.Attempts + 1)
-                    .SetProperty(j => j.StartedAt, now)
-                    .SetProperty(j => j.TilesDone, 0), cancellationToken);
-            if (claimed == 1)
-            {
-                return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == id, cancellationToken);
-            }
-        }
-
-        return null;
+        return await scope.ServiceProvider.GetRequiredService<JobQueue>().ClaimAsync(_workerId, cancellationToken);
     }
 
     private async Task RunAsync(UpscaleJob job, CancellationToken stoppingToken)
     {
         LogClaimed(job.Id, job.ModelId, job.Attempts);
-        events.Publish(new JobUpdate(job.Id, job.UserId, JobStatus.Running, 0, 0, null));
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var heartbeat = new JobHeartbeat(scopes, clock, options.Value, job, _workerId, events, cancel);
+        var heartbeat = new JobHeartbeat(scopes, clock, job, _workerId, events, cancel);
         var scratch = Path.Combine(Path.GetTempPath(), "upscale-portal-work", $"{job.Id:N}");
         Directory.CreateDirectory(scratch);
         try
@@ -116,7 +88,7 @@ public sealed partial class UpscaleWorker(
                 inputKey = await db.Images.Where(i => i.Id == job.ImageId).Select(i => i.StorageKey).FirstAsync(stoppingToken);
             }
 
-            var input = store.LocalPath(inputKey) ?? await CopyToScratchAsync(inputKey, scratch, stoppingToken);
+            var input = await CopyToScratchAsync(inputKey, scratch, stoppingToken);
             var request = new UpscaleRequest
             {
                 ModelId = job.ModelId,
@@ -133,14 +105,19 @@ public sealed partial class UpscaleWorker(
             var runMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
             var thumbnailFile = Path.Combine(scratch, "thumbnail.webp");
-            JobThumbnail.Write(result.OutputPath, thumbnailFile);
+            ResultImages.WriteThumbnail(result.OutputPath, thumbnailFile);
             var resultKey = StorageKeys.Result(job.UserId, ImageFiles.Extension(plan.Format));
             var thumbnailKey = StorageKeys.Thumbnail(job.UserId);
             var resultBytes = new FileInfo(result.OutputPath).Length;
             await store.ImportAsync(resultKey, result.OutputPath, stoppingToken);
             await store.ImportAsync(thumbnailKey, thumbnailFile, stoppingToken);
 
-            if (!await CompleteAsync(job, resultKey, thumbnailKey, result, resultBytes, runMs, stoppingToken))
+            var produced = new JobOutput(resultKey, thumbnailKey, result.Width, result.Height, resultBytes, runMs, result.Tiles);
+            if (await CompleteAsync(job, produced, stoppingToken))
+            {
+                LogSucceeded(job.Id, result.Width, result.Height, runMs);
+            }
+            else
             {
                 // Our lease was taken over (we were too slow or presumed dead): the other worker's result stands.
                 await store.DeleteAsync(resultKey, CancellationToken.None);
@@ -150,7 +127,7 @@ public sealed partial class UpscaleWorker(
         }
         catch (OperationCanceledException) when (heartbeat.CancelRequested)
         {
-            await FinishUnsuccessfulAsync(job, JobStatus.Canceled, "Canceled.", refund: true);
+            await FailAsync(job, JobStatus.Canceled, "Canceled.");
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -159,17 +136,17 @@ public sealed partial class UpscaleWorker(
         }
         catch (UpscaleException e)
         {
-            await FinishUnsuccessfulAsync(job, JobStatus.Failed, e.Message, refund: true);
+            await FailAsync(job, JobStatus.Failed, e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LogStorageFailed(e, job.Id);
-            await FinishUnsuccessfulAsync(job, JobStatus.Failed, "The result could not be saved. Your credits were refunded; please try again.", refund: true);
+            await FailAsync(job, JobStatus.Failed, "The result could not be saved. Your credits were refunded; please try again.");
         }
         catch (Exception e)
         {
             LogJobFailed(e, job.Id);
-            await FinishUnsuccessfulAsync(job, JobStatus.Failed, "Something went wrong while upscaling. Your credits were refunded.", refund: true);
+            await FailAsync(job, JobStatus.Failed, "Something went wrong while upscaling. Your credits were refunded.");
         }
         finally
         {
@@ -178,102 +155,30 @@ public sealed partial class UpscaleWorker(
         }
     }
 
-    private async Task<bool> CompleteAsync(UpscaleJob job, string resultKey, string thumbnailKey, UpscaleResult result, long resultBytes, long runMs, CancellationToken cancellationToken)
+    private async Task<bool> CompleteAsync(UpscaleJob job, JobOutput output, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var billing = scope.ServiceProvider.GetRequiredService<IOptions<BillingOptions>>().Value;
-        var tierId = await db.CreditAccounts.Where(a => a.UserId == job.UserId).Select(a => a.TierId).FirstOrDefaultAsync(cancellationToken);
-        var retention = (billing.FindTier(tierId ?? "") ?? billing.GetFreeTier()).RetentionDays;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var updated = await db.Jobs
-            .Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.LeaseOwner == _workerId)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Succeeded)
-                .SetProperty(j => j.CompletedAt, now)
-                .SetProperty(j => j.ResultKey, resultKey)
-                .SetProperty(j => j.ThumbnailKey, thumbnailKey)
-                .SetProperty(j => j.OutputWidth, result.Width)
-                .SetProperty(j => j.OutputHeight, result.Height)
-                .SetProperty(j => j.ResultBytes, resultBytes)
-                .SetProperty(j => j.RunMilliseconds, runMs)
-                .SetProperty(j => j.TilesDone, j => j.TilesTotal)
-                .SetProperty(j => j.ExpiresAt, now.AddDays(retention))
-                .SetProperty(j => j.LeaseOwner, (string?)null)
-                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken);
-        if (updated == 1)
-        {
-            LogSucceeded(job.Id, result.Width, result.Height, runMs);
-            events.Publish(new JobUpdate(job.Id, job.UserId, JobStatus.Succeeded, result.Tiles, result.Tiles, null));
-        }
-
-        return updated == 1;
+        return await scope.ServiceProvider.GetRequiredService<JobQueue>().CompleteAsync(job, _workerId, output, cancellationToken);
     }
 
-    private async Task FinishUnsuccessfulAsync(UpscaleJob job, JobStatus status, string message, bool refund)
+    // Not cancelled by shutdown: a job that already failed must still be recorded (and refunded).
+    private async Task FailAsync(UpscaleJob job, JobStatus status, string message)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        // The status and the refund change together or not at all.
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var updated = await db.Jobs
-            .Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.LeaseOwner == _workerId)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, status)
-                .SetProperty(j => j.CompletedAt, now)
-                .SetProperty(j => j.Error, message)
-                .SetProperty(j => j.LeaseOwner, (string?)null)
-                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
-        if (updated == 1 && refund)
-        {
-            await scope.ServiceProvider.GetRequiredService<CreditLedger>().RefundAsync(job.Id, message);
-        }
-
-        await transaction.CommitAsync();
-
-        events.Publish(new JobUpdate(job.Id, job.UserId, status, 0, 0, message));
+        await scope.ServiceProvider.GetRequiredService<JobQueue>().FailAsync(job, _workerId, status, message, CancellationToken.None);
     }
 
     /// <summary>Jobs that crashed their worker too often are failed and refunded instead of retried forever.</summary>
     private async Task FailExhaustedAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var maxAttempts = options.Value.MaxAttempts;
-        var exhausted = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= maxAttempts)
-            .Select(j => new { j.Id, j.UserId })
-            .ToListAsync(cancellationToken);
-        foreach (var job in exhausted)
-        {
-            const string message = "This image stopped the upscaler several times, so we gave up. Your credits were refunded.";
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var updated = await db.Jobs
-                .Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.LeaseExpiresAt < now)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Failed)
-                    .SetProperty(j => j.CompletedAt, now)
-                    .SetProperty(j => j.Error, message)
-                    .SetProperty(j => j.LeaseOwner, (string?)null), cancellationToken);
-            if (updated == 1)
-            {
-                await scope.ServiceProvider.GetRequiredService<CreditLedger>().RefundAsync(job.Id, message, cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            if (updated == 1)
-            {
-                events.Publish(new JobUpdate(job.Id, job.UserId, JobStatus.Failed, 0, 0, message));
-            }
-        }
+        await scope.ServiceProvider.GetRequiredService<JobQueue>().FailExhaustedAsync(cancellationToken);
     }
 
     private async Task<string> CopyToScratchAsync(string key, string scratch, CancellationToken cancellationToken)
     {
         var path = Path.Combine(scratch, "input" + Path.GetExtension(key));
-        await using var source = store.OpenRead(key);
+        await using var source = await store.OpenReadAsync(key, cancellationToken);
         await using var target = File.Create(path);
         await source.CopyToAsync(target, cancellationToken);
         return path;

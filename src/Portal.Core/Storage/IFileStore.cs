@@ -1,25 +1,26 @@
 namespace Portal.Core.Storage;
 
 /// <summary>
-/// Where uploads, results and thumbnails live, by key ("users/{user}/uploads/{random}.png").
-/// The local folder is the default; a second implementation can put the same keys in S3-compatible storage.
+/// Where uploads, results and thumbnails live, by key ("users/{user}/uploads/{random}.png"). Every caller goes
+/// through this interface and nothing else: no local paths leak out, every call is asynchronous, so a second
+/// implementation can put the same keys in blob storage. The local folder is the default.
 /// </summary>
 public interface IFileStore
 {
     /// <summary>Writes the stream under the key; the key appears only once the write is complete.</summary>
     Task WriteAsync(string key, Stream content, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves a finished local file into the store (no copy when the store is local).</summary>
+    /// <summary>Moves a finished local file (a result, a received upload) into the store; the file is gone afterwards.</summary>
     Task ImportAsync(string key, string localFile, CancellationToken cancellationToken = default);
 
-    Stream OpenRead(string key);
+    /// <summary>Reads a stored file; throws <see cref="FileNotFoundException"/> when the key holds nothing.</summary>
+    Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
-    bool Exists(string key);
+    Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
 
-    long Length(string key);
-
-    /// <summary>A local path the engine can read directly, or null when the store is remote.</summary>
-    string? LocalPath(string key);
-
+    /// <summary>Deletes one file; a key that holds nothing is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes everything stored for one user (account deletion).</summary>
+    Task DeleteUserAsync(string userId, CancellationToken cancellationToken = default);
 }

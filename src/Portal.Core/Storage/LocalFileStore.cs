@@ -32,18 +32,25 @@ public sealed class LocalFileStore(DataFolders folders) : IFileStore
         return Task.CompletedTask;
     }
 
-    public Stream OpenRead(string key) =>
-        new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true);
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
 
-    public bool Exists(string key) => File.Exists(PathOf(key));
-
-    public long Length(string key) => new FileInfo(PathOf(key)).Length;
-
-    public string? LocalPath(string key) => PathOf(key);
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(PathOf(key)));
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteUserAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var folder = folders.ForUser(userId);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -62,7 +62,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             // The worker's claim query: queued (or lease-expired) jobs by priority, then age.
             job.HasIndex(j => new { j.Status, j.Priority, j.CreatedAt });
             job.HasIndex(j => new { j.UserId, j.CreatedAt });
-            job.HasIndex(j => j.BatchId);
+            // A double submit (two tabs, a retried request) collides here, inside the database, whatever the timing.
+            job.HasIndex(j => new { j.BatchId, j.BatchIndex }).IsUnique();
             job.HasIndex(j => j.ExpiresAt);
             job.HasOne<StoredImage>().WithMany().HasForeignKey(j => j.ImageId).OnDelete(DeleteBehavior.Cascade);
             // No second cascade path from users on SQL Server: jobs go with their image, images with their user.

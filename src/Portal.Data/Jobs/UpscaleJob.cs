@@ -18,6 +18,9 @@ public class UpscaleJob
     /// <summary>Jobs submitted together share a batch id ("7 of 20 done").</summary>
     public Guid BatchId { get; set; }
 
+    /// <summary>The job's place in its batch; (BatchId, BatchIndex) is unique, so a batch can only be submitted once.</summary>
+    public int BatchIndex { get; set; }
+
     public ContentType Content { get; set; }
 
     public QualityLevel Quality { get; set; }

@@ -1,6 +1,10 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Data;
 
 namespace Portal.Tests.Infrastructure;
 
@@ -20,6 +24,9 @@ public partial class PortalFactory : WebApplicationFactory<Program>
 
     public string OutboxPath => Path.Combine(DataPath, "outbox");
 
+    /// <summary>Fails chosen commits with a transient fault, to watch the execution strategy replay the unit.</summary>
+    public CommitFaults Faults { get; } = new();
+
     /// <summary>Extra configuration for one test class, e.g. a low rate limit.</summary>
     public Dictionary<string, string> Settings { get; } = new()
     {
@@ -35,6 +42,11 @@ public partial class PortalFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        // Every test runs under a retrying strategy, as production does on SQL Server.
+        builder.ConfigureTestServices(services => services.ConfigureDbContext<PortalDbContext>((_, options) => options
+            .UseSqlite(sqlite => sqlite.ExecutionStrategy(dependencies => new RetryingTestStrategy(dependencies)))
+            .AddInterceptors(Faults)));
     }
 
     /// <summary>The newest link in the newest message to this address, waiting briefly for it to be written.</summary>

@@ -69,7 +69,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         using (var setup = factory.Services.CreateScope())
         {
             var key = await setup.ServiceProvider.GetRequiredService<PortalDbContext>().Images.Where(i => i.Id == image.Id).Select(i => i.StorageKey).SingleAsync();
-            var path = setup.ServiceProvider.GetRequiredService<Portal.Core.Storage.IFileStore>().LocalPath(key)!;
+            var path = Path.Combine(factory.DataPath, key);
             await File.WriteAllBytesAsync(path, (await File.ReadAllBytesAsync(path))[..200]);
         }
 
@@ -148,8 +148,10 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         using var scope = factory.Services.CreateScope();
         var store = scope.ServiceProvider.GetRequiredService<Portal.Core.Storage.IFileStore>();
         Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<JobService>().DeleteAsync(userId, submitted.JobIds.ToList()));
-        Assert.All(jobs, j => Assert.False(store.Exists(j.ResultKey!)));
-        Assert.All(jobs, j => Assert.False(store.Exists(j.ThumbnailKey!)));
+        foreach (var key in jobs.SelectMany(j => new[] { j.ResultKey!, j.ThumbnailKey! }))
+        {
+            Assert.False(await store.ExistsAsync(key));
+        }
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/images/{first.Id}")).StatusCode);
     }
 
@@ -158,23 +160,101 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     {
         var (client, userId) = await SignInAsync();
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
-        var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
-        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Succeeded);
+        var first = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var second = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 4));
+        var job = await WaitForAsync(first.JobIds[0], JobStatus.Succeeded);
+        var other = await WaitForAsync(second.JobIds[0], JobStatus.Succeeded);
         Assert.True(job.ExpiresAt > DateTime.UtcNow.AddDays(6), "The free plan keeps results 7 days.");
 
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
         var store = scope.ServiceProvider.GetRequiredService<Portal.Core.Storage.IFileStore>();
+        var retention = scope.ServiceProvider.GetRequiredService<ResultRetention>();
+        var originalKey = await db.Images.Where(i => i.Id == image.Id).Select(i => i.StorageKey).SingleAsync();
+        await ExpireNowAsync(db, job.Id);
 
-        Assert.True(await scope.ServiceProvider.GetRequiredService<ResultRetention>().SweepAsync() >= 1);
+        Assert.True(await retention.SweepAsync() >= 1);
 
+        // The other job still holds a result: the original and the expired job's row stay, the result goes.
         var expired = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == job.Id);
         Assert.Equal(JobStatus.Expired, expired.Status);
-        Assert.False(store.Exists(job.ResultKey!));
-        Assert.False(store.Exists(job.ThumbnailKey!));
+        Assert.False(await store.ExistsAsync(job.ResultKey!));
+        Assert.False(await store.ExistsAsync(job.ThumbnailKey!));
+        Assert.True(await store.ExistsAsync(originalKey));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/jobs/{job.Id}/result")).StatusCode);
+
+        // When the last result expires, nothing needs the original: it goes, and no row is left pointing at it.
+        await ExpireNowAsync(db, other.Id);
+        Assert.True(await retention.SweepAsync() >= 1);
+
+        Assert.False(await store.ExistsAsync(originalKey));
+        Assert.False(await db.Images.AnyAsync(i => i.Id == image.Id));
+        Assert.False(await db.Jobs.AnyAsync(j => j.ImageId == image.Id));
     }
+
+    [Fact]
+    public async Task Uploads_never_submitted_are_deleted_after_the_configured_time()
+    {
+        var (client, _) = await SignInAsync();
+        var stale = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var fresh = await Uploads.UploadFixtureAsync(client, "texture.png");
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var store = scope.ServiceProvider.GetRequiredService<Portal.Core.Storage.IFileStore>();
+        var staleKey = await db.Images.Where(i => i.Id == stale.Id).Select(i => i.StorageKey).SingleAsync();
+        // Jobs:UnsubmittedUploadHours is 24 by default.
+        await db.Images.Where(i => i.Id == stale.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.CreatedAt, DateTime.UtcNow.AddHours(-25)));
+
+        Assert.True(await scope.ServiceProvider.GetRequiredService<ResultRetention>().DeleteUnsubmittedUploadsAsync() >= 1);
+
+        Assert.False(await db.Images.AnyAsync(i => i.Id == stale.Id));
+        Assert.False(await store.ExistsAsync(staleKey));
+        Assert.True(await db.Images.AnyAsync(i => i.Id == fresh.Id));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/images/{stale.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/images/{fresh.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Many_racing_submits_of_one_batch_create_its_jobs_once_and_charge_once()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var batch = Guid.NewGuid();
+        var before = await BalanceAsync(userId);
+        var request = new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SubmitAsync(userId, batch, request))));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        Assert.Single(results.Select(r => r.JobIds.Single()).Distinct());
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        Assert.Equal(1, await db.Jobs.CountAsync(j => j.BatchId == batch));
+        Assert.Equal(before - JobPricing.Cost(128, 96, 2, QualityLevel.Fast), await BalanceAsync(userId));
+    }
+
+    [Fact]
+    public async Task The_database_itself_refuses_a_second_job_at_the_same_place_in_a_batch()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var batch = Guid.NewGuid();
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        UpscaleJob Job() => new()
+        {
+            Id = Guid.NewGuid(), UserId = userId, ImageId = image.Id, BatchId = batch, BatchIndex = 0, ModelId = "m",
+            Status = JobStatus.Canceled, Scale = 2, Cost = 1, CreatedAt = DateTime.UtcNow,
+        };
+        db.Jobs.Add(Job());
+        await db.SaveChangesAsync();
+
+        db.Jobs.Add(Job());
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+    }
+
+    private static Task<int> ExpireNowAsync(PortalDbContext db, Guid jobId) =>
+        db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
 
     [Fact]
     public async Task When_the_result_cannot_be_stored_the_job_fails_cleanly_and_is_refunded()

@@ -50,6 +50,32 @@ public sealed class MigrationsMatchTheModel(PortalFactory factory) : IClassFixtu
             await context.Database.GetAppliedMigrationsAsync());
     }
 
+    [Theory]
+    [InlineData(typeof(SqliteDesignTimeFactory))]
+    [InlineData(typeof(SqlServerDesignTimeFactory))]
+    public void The_migrations_and_the_data_model_load_no_inference(Type migrationsType)
+    {
+        // Everything the migrations assembly references, transitively: what a migration bundle has to carry.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<System.Reflection.AssemblyName>([migrationsType.Assembly.GetName()]);
+        while (pending.TryPop(out var name))
+        {
+            if (name.Name is null || !seen.Add(name.Name) || name.Name.StartsWith("System", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var reference in System.Reflection.Assembly.Load(name).GetReferencedAssemblies())
+            {
+                pending.Push(reference);
+            }
+        }
+
+        Assert.Contains("Portal.Data", seen);
+        Assert.DoesNotContain(seen, n => n is "Portal.Core" or "Portal.Engine" or "Portal.Models" or "NetVips"
+            || n.StartsWith("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_sql_server_migrations_produce_a_script()
     {

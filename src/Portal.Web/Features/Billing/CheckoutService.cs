@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Billing;
-using Portal.Core.Data;
 using Stripe;
 
 namespace Portal.Web.Features.Billing;
@@ -11,7 +9,6 @@ namespace Portal.Web.Features.Billing;
 /// local test checkout; and the Stripe Customer Portal. Nothing is granted here: only webhooks fulfil.
 /// </summary>
 public sealed class CheckoutService(
-    PortalDbContext db,
     CreditLedger ledger,
     LocalCheckout local,
     IServiceProvider services,
@@ -130,9 +127,7 @@ public sealed class CheckoutService(
         }
 
         var created = await create();
-        await db.CreditAccounts.Where(a => a.UserId == userId && a.StripeCustomerId == existing)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripeCustomerId, created), cancellationToken);
-        return (await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken)).StripeCustomerId!;
+        return await ledger.SetCustomerAsync(userId, existing, created, cancellationToken);
     }
 
     private static bool IsLocal(string customerId) => customerId.StartsWith("cus_local_", StringComparison.Ordinal);

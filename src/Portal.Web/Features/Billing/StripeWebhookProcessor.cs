@@ -26,44 +26,56 @@ public sealed partial class StripeWebhookProcessor(
             return Duplicate;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The account a checkout names is created before the unit, so the unit only ever finds it.
+        if (stripeEvent.Data.Object is Session { ClientReferenceId: { Length: > 0 } buyer }
+            && await db.Users.AnyAsync(u => u.Id == buyer, cancellationToken))
+        {
+            await ledger.GetAccountAsync(buyer, cancellationToken);
+        }
+
         try
         {
-            var outcome = stripeEvent.Data.Object switch
+            var outcome = await UnitOfWork.RunAsync(db, async (unit, ct) =>
             {
-                Session session when stripeEvent.Type == EventTypes.CheckoutSessionCompleted => await CheckoutCompletedAsync(session, stripeEvent.Created, cancellationToken),
-                Invoice invoice when stripeEvent.Type == EventTypes.InvoicePaid => await InvoicePaidAsync(invoice, cancellationToken),
-                Subscription subscription when stripeEvent.Type == EventTypes.CustomerSubscriptionUpdated => await SubscriptionUpdatedAsync(subscription, stripeEvent.Created, cancellationToken),
-                Subscription subscription when stripeEvent.Type == EventTypes.CustomerSubscriptionDeleted => await SubscriptionDeletedAsync(subscription, stripeEvent.Created, cancellationToken),
-                Charge charge when stripeEvent.Type == EventTypes.ChargeRefunded => await ChargeRefundedAsync(charge, cancellationToken),
-                _ => "ignored: not an event the portal handles",
-            };
-            db.ChangeTracker.Clear();
-            db.ProcessedStripeEvents.Add(new ProcessedStripeEvent
+                // Read again inside the unit: a retried unit whose first commit went through must see its own row.
+                if (await db.ProcessedStripeEvents.AnyAsync(e => e.Id == stripeEvent.Id, ct))
+                {
+                    return Duplicate;
+                }
+
+                var outcome = stripeEvent.Data.Object switch
+                {
+                    Session session when stripeEvent.Type == EventTypes.CheckoutSessionCompleted => await CheckoutCompletedAsync(unit, session, stripeEvent.Created, ct),
+                    Invoice invoice when stripeEvent.Type == EventTypes.InvoicePaid => await InvoicePaidAsync(unit, invoice, ct),
+                    Subscription subscription when stripeEvent.Type == EventTypes.CustomerSubscriptionUpdated => await SubscriptionUpdatedAsync(unit, subscription, stripeEvent.Created, ct),
+                    Subscription subscription when stripeEvent.Type == EventTypes.CustomerSubscriptionDeleted => await SubscriptionDeletedAsync(unit, subscription, stripeEvent.Created, ct),
+                    Charge charge when stripeEvent.Type == EventTypes.ChargeRefunded => await ChargeRefundedAsync(unit, charge, ct),
+                    _ => "ignored: not an event the portal handles",
+                };
+                db.ProcessedStripeEvents.Add(new ProcessedStripeEvent
+                {
+                    Id = stripeEvent.Id,
+                    Type = stripeEvent.Type,
+                    ProcessedAt = clock.GetUtcNow().UtcDateTime,
+                    Outcome = outcome.Length > 500 ? outcome[..500] : outcome,
+                });
+                return outcome;
+            }, cancellationToken);
+            if (outcome != Duplicate)
             {
-                Id = stripeEvent.Id,
-                Type = stripeEvent.Type,
-                ProcessedAt = clock.GetUtcNow().UtcDateTime,
-                Outcome = outcome.Length > 500 ? outcome[..500] : outcome,
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            LogProcessed(logger, stripeEvent.Id, stripeEvent.Type, outcome);
+                LogProcessed(logger, stripeEvent.Id, stripeEvent.Type, outcome);
+            }
+
             return outcome;
         }
         catch (DbUpdateException)
         {
             // A twin delivery committed first (its event row, or the same ledger reference): its effect stands.
-            await transaction.RollbackAsync(cancellationToken);
             return Duplicate;
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
         }
     }
 
-    private async Task<string> CheckoutCompletedAsync(Session session, DateTime created, CancellationToken cancellationToken)
+    private async Task<string> CheckoutCompletedAsync(UnitOfWork unit, Session session, DateTime created, CancellationToken cancellationToken)
     {
         var userId = session.ClientReferenceId;
         var kind = session.Metadata?.GetValueOrDefault("kind");
@@ -73,11 +85,10 @@ public sealed partial class StripeWebhookProcessor(
             return $"no such account '{userId}': nothing granted; refund checkout session {session.Id} in Stripe";
         }
 
-        var account = await ledger.GetAccountAsync(userId, cancellationToken);
+        var account = await db.CreditAccounts.AsNoTracking().FirstAsync(a => a.UserId == userId, cancellationToken);
         if (!string.IsNullOrEmpty(session.CustomerId) && account.StripeCustomerId is null)
         {
-            await db.CreditAccounts.Where(a => a.UserId == userId && a.StripeCustomerId == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripeCustomerId, session.CustomerId), cancellationToken);
+            await ledger.LinkCustomerAsync(unit, userId, session.CustomerId, cancellationToken);
         }
 
         if (session.Mode == "subscription" && kind == BillingKinds.Subscription)
@@ -94,11 +105,7 @@ public sealed partial class StripeWebhookProcessor(
                 return $"subscription {session.SubscriptionId} already known ({account.SubscriptionStatus})";
             }
 
-            await db.CreditAccounts.Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.StripeSubscriptionId, session.SubscriptionId)
-                .SetProperty(a => a.SubscriptionStatus, "active")
-                .SetProperty(a => a.SubscriptionChangedAt, created)
-                .SetProperty(a => a.TierId, tier.Id), cancellationToken);
+            await ledger.SetSubscriptionAsync(unit, userId, session.SubscriptionId, "active", created, tier.Id, null, cancellationToken);
             return $"subscribed to {tier.Id}";
         }
 
@@ -115,14 +122,14 @@ public sealed partial class StripeWebhookProcessor(
                 return $"pack checkout for an unknown pack ('{session.Metadata?.GetValueOrDefault("pack")}')";
             }
 
-            var granted = await ledger.AddPackAsync(userId, pack, session.PaymentIntentId ?? session.Id, cancellationToken);
+            var granted = await ledger.AddPackAsync(unit, userId, pack, session.PaymentIntentId ?? session.Id, cancellationToken);
             return granted ? $"pack {pack.Id} added" : $"pack payment {session.PaymentIntentId ?? session.Id} already fulfilled";
         }
 
         return $"checkout session of mode '{session.Mode}' and kind '{kind}' ignored";
     }
 
-    private async Task<string> InvoicePaidAsync(Invoice invoice, CancellationToken cancellationToken)
+    private async Task<string> InvoicePaidAsync(UnitOfWork unit, Invoice invoice, CancellationToken cancellationToken)
     {
         var details = invoice.Parent?.SubscriptionDetails;
         if (details?.SubscriptionId is not { Length: > 0 } subscriptionId)
@@ -150,18 +157,16 @@ public sealed partial class StripeWebhookProcessor(
         }
 
         DateTime? periodEnd = line?.Period?.End is { } end && end > DateTime.UnixEpoch ? end : null;
-        var granted = await ledger.GrantMonthlyAsync(account.UserId, tier, invoice.Id, periodEnd, cancellationToken);
+        var granted = await ledger.GrantMonthlyAsync(unit, account.UserId, tier, invoice.Id, periodEnd, cancellationToken);
         if (account.SubscriptionStatus is null || account.StripeSubscriptionId != subscriptionId)
         {
-            await db.CreditAccounts.Where(a => a.UserId == account.UserId).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.StripeSubscriptionId, subscriptionId)
-                .SetProperty(a => a.SubscriptionStatus, "active"), cancellationToken);
+            await ledger.SetSubscriptionAsync(unit, account.UserId, subscriptionId, "active", null, null, null, cancellationToken);
         }
 
         return granted ? $"monthly credits of {tier.Id} for invoice {invoice.Id}" : $"invoice {invoice.Id} already granted";
     }
 
-    private async Task<string> SubscriptionUpdatedAsync(Subscription subscription, DateTime created, CancellationToken cancellationToken)
+    private async Task<string> SubscriptionUpdatedAsync(UnitOfWork unit, Subscription subscription, DateTime created, CancellationToken cancellationToken)
     {
         var account = await FindByCustomerAsync(subscription.CustomerId, cancellationToken);
         if (account is null)
@@ -182,16 +187,11 @@ public sealed partial class StripeWebhookProcessor(
         var keepsPlan = subscription.Status is "active" or "trialing" or "past_due";
         var tierId = keepsPlan && tier is not null ? tier.Id : billing.Value.GetFreeTier().Id;
         DateTime? periodEnd = item?.CurrentPeriodEnd is { } end && end > DateTime.UnixEpoch ? end : null;
-        await db.CreditAccounts.Where(a => a.UserId == account.UserId).ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.StripeSubscriptionId, subscription.Id)
-            .SetProperty(a => a.SubscriptionStatus, subscription.Status)
-            .SetProperty(a => a.SubscriptionChangedAt, created)
-            .SetProperty(a => a.TierId, tierId)
-            .SetProperty(a => a.PeriodEndsAt, a => periodEnd ?? a.PeriodEndsAt), cancellationToken);
+        await ledger.SetSubscriptionAsync(unit, account.UserId, subscription.Id, subscription.Status, created, tierId, periodEnd, cancellationToken);
         return $"subscription {subscription.Id} is {subscription.Status} on {tierId}{(subscription.CancelAtPeriodEnd ? ", ends at period end" : "")}";
     }
 
-    private async Task<string> SubscriptionDeletedAsync(Subscription subscription, DateTime created, CancellationToken cancellationToken)
+    private async Task<string> SubscriptionDeletedAsync(UnitOfWork unit, Subscription subscription, DateTime created, CancellationToken cancellationToken)
     {
         var account = await FindByCustomerAsync(subscription.CustomerId, cancellationToken);
         if (account is null)
@@ -205,15 +205,12 @@ public sealed partial class StripeWebhookProcessor(
             return $"ended subscription {subscription.Id} is not the current one";
         }
 
-        await db.CreditAccounts.Where(a => a.UserId == account.UserId).ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.StripeSubscriptionId, subscription.Id)
-            .SetProperty(a => a.SubscriptionStatus, Canceled)
-            .SetProperty(a => a.SubscriptionChangedAt, created), cancellationToken);
-        var expired = await ledger.ExpireSubscriptionAsync(account.UserId, subscription.Id, cancellationToken);
+        await ledger.SetSubscriptionAsync(unit, account.UserId, subscription.Id, Canceled, created, null, null, cancellationToken);
+        var expired = await ledger.ExpireSubscriptionAsync(unit, account.UserId, subscription.Id, cancellationToken);
         return expired ? $"subscription {subscription.Id} ended: plan credits expired" : $"subscription {subscription.Id} already ended";
     }
 
-    private async Task<string> ChargeRefundedAsync(Charge charge, CancellationToken cancellationToken)
+    private async Task<string> ChargeRefundedAsync(UnitOfWork unit, Charge charge, CancellationToken cancellationToken)
     {
         var reference = charge.PaymentIntentId ?? charge.Id;
         string? userIfUnseen = null;
@@ -222,7 +219,7 @@ public sealed partial class StripeWebhookProcessor(
             userIfUnseen = (await FindByCustomerAsync(charge.CustomerId, cancellationToken))?.UserId;
         }
 
-        var refunded = await ledger.RefundPackAsync(reference, userIfUnseen, cancellationToken);
+        var refunded = await ledger.RefundPackAsync(unit, reference, userIfUnseen, cancellationToken);
         return refunded ? $"pack payment {reference} refunded" : $"no pack credits to take back for {reference}";
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Portal.Models;
 using Portal.Web.Features.Models;
 
 namespace Portal.Web.Features.Health;
@@ -17,15 +18,15 @@ public sealed class ModelsHealthCheck(ModelFolder folder) : IHealthCheck
 
         try
         {
-            var files = ModelFolder.ShippedFiles(File.ReadAllText(manifest));
+            var files = ModelManifest.Load(manifest).ShippedFiles().ToList();
             var missing = files.Where(f => !File.Exists(Path.Combine(folder.Path, f))).ToList();
             return Task.FromResult(missing.Count == 0
                 ? HealthCheckResult.Healthy($"{files.Count} model files present.")
                 : HealthCheckResult.Unhealthy($"Model files missing: {string.Join(", ", missing)}."));
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidDataException)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"The model manifest is not valid JSON: {e.Message}"));
+            return Task.FromResult(HealthCheckResult.Unhealthy($"The model manifest cannot be read: {e.Message}"));
         }
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data;
 using Portal.Core.Jobs;
 using Portal.Core.Storage;
+using Portal.Engine;
+using Portal.Engine.Imaging;
 
 namespace Portal.Web.Features.Jobs;
 
@@ -28,26 +30,26 @@ public static class JobFileEndpoints
     private static async Task<IResult> OriginalAsync(Guid id, bool? download, ClaimsPrincipal user, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
     {
         var userId = UserId(user);
-        var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.UserId == userId, cancellationToken);
-        if (image is null || !store.Exists(image.StorageKey))
+        var image = await db.Images.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (image is null || !await store.ExistsAsync(image.StorageKey, cancellationToken))
         {
             return TypedResults.NotFound();
         }
 
         var extension = Path.GetExtension(image.StorageKey);
-        return TypedResults.Stream(store.OpenRead(image.StorageKey), ImageFiles.ContentType(extension),
+        return TypedResults.Stream(await store.OpenReadAsync(image.StorageKey, cancellationToken), ImageFiles.ContentType(extension),
             download == true ? image.FileName : null, enableRangeProcessing: true);
     }
 
     private static async Task<IResult> ResultAsync(Guid id, string? format, bool? download, ClaimsPrincipal user, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
     {
         var userId = UserId(user);
-        var found = await (from job in db.Jobs.AsNoTracking()
+        var found = await (from job in db.Jobs.AsNoTracking().OwnedBy(userId)
                            join image in db.Images.AsNoTracking() on job.ImageId equals image.Id
-                           where job.Id == id && job.UserId == userId && job.Status == JobStatus.Succeeded
+                           where job.Id == id && job.Status == JobStatus.Succeeded
                            select new { job.ResultKey, job.Scale, image.FileName })
             .FirstOrDefaultAsync(cancellationToken);
-        if (found?.ResultKey is null || !store.Exists(found.ResultKey))
+        if (found?.ResultKey is null || !await store.ExistsAsync(found.ResultKey, cancellationToken))
         {
             return TypedResults.NotFound();
         }
@@ -69,19 +71,23 @@ public static class JobFileEndpoints
         var name = $"{Path.GetFileNameWithoutExtension(found.FileName)}-x{found.Scale}{wanted}";
         if (wanted == stored)
         {
-            return TypedResults.Stream(store.OpenRead(found.ResultKey), ImageFiles.ContentType(wanted),
+            return TypedResults.Stream(await store.OpenReadAsync(found.ResultKey, cancellationToken), ImageFiles.ContentType(wanted),
                 download == true ? name : null, enableRangeProcessing: true);
         }
 
-        // Another format: convert with libvips into a temporary file that is deleted once sent.
-        var source = store.LocalPath(found.ResultKey)!;
+        // Another format: the engine converts into a temporary file that is deleted once sent.
         var converted = Path.Combine(Path.GetTempPath(), $"portal-convert-{Guid.NewGuid():N}{wanted}");
-        await Task.Run(() =>
+        try
         {
-            using var image = NetVips.Image.NewFromFile(source, access: NetVips.Enums.Access.Sequential);
-            using var flat = wanted == ".jpg" && image.HasAlpha() ? image.Flatten(background: [255.0]) : image.Copy();
-            flat.WriteToFile(converted, wanted == ".png" ? null : new NetVips.VOption { { "Q", 92 } });
-        }, cancellationToken);
+            await using var source = await store.OpenReadAsync(found.ResultKey, cancellationToken);
+            await Task.Run(() => ResultImages.Convert(source, wanted switch { ".jpg" => OutputFormat.Jpeg, ".webp" => OutputFormat.WebP, _ => OutputFormat.Png }, converted, cancellationToken), cancellationToken);
+        }
+        catch (UpscaleException e)
+        {
+            File.Delete(converted);
+            return TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+
         var stream = new FileStream(converted, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         return TypedResults.Stream(stream, ImageFiles.ContentType(wanted), download == true ? name : null);
     }
@@ -89,10 +95,10 @@ public static class JobFileEndpoints
     private static async Task<IResult> ThumbnailAsync(Guid id, ClaimsPrincipal user, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
     {
         var userId = UserId(user);
-        var key = await db.Jobs.AsNoTracking().Where(j => j.Id == id && j.UserId == userId).Select(j => j.ThumbnailKey).FirstOrDefaultAsync(cancellationToken);
-        return key is null || !store.Exists(key)
+        var key = await db.Jobs.AsNoTracking().OwnedBy(userId).Where(j => j.Id == id).Select(j => j.ThumbnailKey).FirstOrDefaultAsync(cancellationToken);
+        return key is null || !await store.ExistsAsync(key, cancellationToken)
             ? TypedResults.NotFound()
-            : TypedResults.Stream(store.OpenRead(key), "image/webp");
+            : TypedResults.Stream(await store.OpenReadAsync(key, cancellationToken), "image/webp");
     }
 
     /// <summary>Many results as one ZIP, written straight to the response (no temporary archive).</summary>
@@ -101,9 +107,9 @@ public static class JobFileEndpoints
         var userId = UserId(context.User);
         var wanted = ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => Guid.TryParse(s, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).Distinct().Take(500).ToList();
-        var files = await (from job in db.Jobs.AsNoTracking()
+        var files = await (from job in db.Jobs.AsNoTracking().OwnedBy(userId)
                            join image in db.Images.AsNoTracking() on job.ImageId equals image.Id
-                           where wanted.Contains(job.Id) && job.UserId == userId && job.Status == JobStatus.Succeeded && job.ResultKey != null
+                           where wanted.Contains(job.Id) && job.Status == JobStatus.Succeeded && job.ResultKey != null
                            select new { job.Id, job.ResultKey, job.Scale, image.FileName })
             .ToListAsync(cancellationToken);
         if (files.Count == 0)
@@ -127,7 +133,7 @@ public static class JobFileEndpoints
             // Images are already compressed: store them, spend no CPU deflating.
             var entry = archive.CreateEntry(name, CompressionLevel.NoCompression);
             await using var target = await entry.OpenAsync(cancellationToken);
-            await using var source = store.OpenRead(file.ResultKey!);
+            await using var source = await store.OpenReadAsync(file.ResultKey!, cancellationToken);
             await source.CopyToAsync(target, cancellationToken);
         }
     }

@@ -33,6 +33,7 @@ public static class JobsServiceExtensions
                 sp.GetRequiredService<ILogger<ImageUpscaler>>());
         });
         services.AddScoped<CreditLedger>();
+        services.AddScoped<JobQueue>();
         services.AddScoped<JobService>();
         services.AddHostedService<ConfiguredWorker>();
         services.AddSingleton<ResultRetention>();

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Portal.Web.Features.Models;
 
 /// <summary>
@@ -16,53 +14,6 @@ public sealed class ModelFolder
     public string Path { get; }
 
     public string ManifestPath => System.IO.Path.Combine(Path, "manifest.json");
-
-    /// <summary>Relative paths of the model files the manifest says are shipped with the portal.</summary>
-    public static List<string> ShippedFiles(string manifestJson)
-    {
-        using var document = JsonDocument.Parse(manifestJson);
-        var files = new List<string>();
-        Collect(document.RootElement, files);
-        return files;
-    }
-
-    private static void Collect(JsonElement element, List<string> files)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                // Models fetched and converted on first use are listed with "committed": false and are not
-                // expected on disk; their int8 variants are small and always committed.
-                if (element.TryGetProperty("committed", out var committed) && committed.ValueKind == JsonValueKind.False)
-                {
-                    if (element.TryGetProperty("int8", out var int8))
-                    {
-                        Collect(int8, files);
-                    }
-
-                    return;
-                }
-
-                foreach (var property in element.EnumerateObject())
-                {
-                    Collect(property.Value, files);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    Collect(item, files);
-                }
-
-                break;
-            case JsonValueKind.String when element.GetString() is { } value
-                && value.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
-                && !System.IO.Path.IsPathRooted(value):
-                files.Add(value);
-                break;
-        }
-    }
 
     private static string Resolve(string? configured, string contentRoot)
     {
