@@ -22,7 +22,7 @@ public sealed class KeyboardOnlyJourney(PortalServer server)
 
         await TabToAsync(page, "[data-testid=upload-zone]");
         await Expect(page.Locator("[data-testid=upload-zone]:focus")).ToHaveAttributeAsync("data-ready", "true");
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
+        var chooser = await OpenFileChooserWithEnterAsync(page);
         await chooser.SetFilesAsync(JobSteps.FixturePath("photo.png"));
         await Expect(page.GetByTestId("upload-ok")).ToContainTextAsync("128 x 96 pixels");
 
@@ -47,6 +47,27 @@ public sealed class KeyboardOnlyJourney(PortalServer server)
         await TabToAsync(page, "[data-testid=download]");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Keyboard.PressAsync("Enter"));
         Assert.Equal("photo-x2.png", download.SuggestedFilename);
+    }
+
+    /// <summary>
+    /// Enter on the focused drop zone opens the file picker. In a loaded CI run the first key press can land
+    /// while the circuit re-renders the zone (it failed once that way); a person would press again, so the
+    /// test does too, at most three times, and still fails when the picker never opens.
+    /// </summary>
+    private static async Task<IFileChooser> OpenFileChooserWithEnterAsync(IPage page)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.FocusAsync("[data-testid=upload-zone]");
+                return await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"),
+                    new PageRunAndWaitForFileChooserOptions { Timeout = 7000 });
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Presses Tab until the focused element matches (or sits inside) the selector; fails if focus never gets there.</summary>

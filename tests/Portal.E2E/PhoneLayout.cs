@@ -22,12 +22,16 @@ public sealed class PhoneLayout(PortalServer server)
     {
         var page = await server.NewPageAsync(Width, 844);
         await page.GotoAsync("/");
+        // The interactive render replaces the prerendered bar once the circuit starts: measure the live one.
+        await JobSteps.WaitForInteractiveAsync(page);
+        await Expect(page.GetByTestId("app-bar")).ToBeVisibleAsync();
 
         // Menu, name, theme switch, log in and sign up share one line, each on one line of text.
         var bar = (await page.GetByTestId("app-bar").BoundingBoxAsync())!;
         Assert.True(bar.Height <= 64, $"The app bar is {bar.Height}px tall: it wrapped.");
         foreach (var (name, part) in new[] { ("name", page.Locator(".portal-brand")), ("log in", page.GetByTestId("login")), ("sign up", page.GetByTestId("signup")), ("theme", page.GetByTestId("theme-toggle")) })
         {
+            await Expect(part).ToBeVisibleAsync();
             var box = (await part.BoundingBoxAsync())!;
             var oneLine = name == "theme" || box.Height <= 40;
             var inside = box.X >= 0 && box.X + box.Width <= Width && box.Y >= bar.Y && box.Y + box.Height <= bar.Y + bar.Height;
@@ -96,9 +100,8 @@ public sealed class PhoneLayout(PortalServer server)
     private static async Task AssertScrollsInItsBoxAsync(ILocator table)
     {
         var container = table.Locator(".mud-table-container");
+        await Expect(container).ToHaveCSSAsync("overflow-x", new System.Text.RegularExpressions.Regex("^(auto|scroll)$"));
         var box = (await container.BoundingBoxAsync())!;
         Assert.True(box.X >= 0 && box.X + box.Width <= Width, $"The table's box spans {box.X}..{box.X + box.Width}px.");
-        var overflowX = await container.EvaluateAsync<string>("e => getComputedStyle(e).overflowX");
-        Assert.Contains(overflowX, new[] { "auto", "scroll" });
     }
 }
