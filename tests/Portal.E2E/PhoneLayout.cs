@@ -45,6 +45,7 @@ public sealed class PhoneLayout(PortalServer server)
 
         // The pricing page's "what each level runs" table scrolls inside its own box.
         await page.GotoAsync("/pricing");
+        await JobSteps.WaitForInteractiveAsync(page);
         await AssertScrollsInItsBoxAsync(page.GetByTestId("model-lineup"));
     }
 
@@ -100,8 +101,9 @@ public sealed class PhoneLayout(PortalServer server)
     private static async Task AssertScrollsInItsBoxAsync(ILocator table)
     {
         var container = table.Locator(".mud-table-container");
+        await Expect(container).ToBeVisibleAsync();
         await Expect(container).ToHaveCSSAsync("overflow-x", new System.Text.RegularExpressions.Regex("^(auto|scroll)$"));
-        var box = (await container.BoundingBoxAsync())!;
+        var box = await container.BoundingBoxAsync() ?? throw new InvalidOperationException("The table's box left the page while it was measured.");
         Assert.True(box.X >= 0 && box.X + box.Width <= Width, $"The table's box spans {box.X}..{box.X + box.Width}px.");
     }
 }
