@@ -55,7 +55,9 @@ public sealed class DownloadsKeepTheAddress(PortalServer server)
         Assert.Equal((int)HttpStatusCode.OK, reloaded!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gallery", Level = 1 })).ToBeVisibleAsync();
 
-        // The gallery's filters are sized to their content.
+        // The gallery's filters are sized to their content; measured on the interactive page, since the
+        // prerendered one is replaced when the circuit starts.
+        await JobSteps.WaitForInteractiveAsync(page);
         var statusFilter = page.Locator(".portal-filter").First;
         await Expect(statusFilter).ToBeVisibleAsync();
         var filter = (await statusFilter.BoundingBoxAsync())!;
