@@ -35,6 +35,9 @@ public sealed class DownloadsKeepTheAddress(PortalServer server)
         var reloaded = await page.ReloadAsync();
         Assert.Equal((int)HttpStatusCode.OK, reloaded!.Status);
         await Expect(page.GetByTestId("job-title")).ToHaveTextAsync("photo.png");
+        // Back is pressed on the live page: pressed while the prerendered page is being swapped for the
+        // interactive one, the browser may drop the traversal.
+        await JobSteps.WaitForInteractiveAsync(page);
 
         // One press of Back returns to the page before the job (the batch's list).
         await page.GoBackAsync();
