@@ -48,6 +48,9 @@ public sealed record EngineOptions
     /// <summary>Which model serves each combination; the product's lineup unless a test places its own.</summary>
     public Portal.Models.Lineup.LineupRules Lineup { get; init; } = Portal.Models.Lineup.LineupRules.Current;
 
+    /// <summary>How "Protect faces" finds faces and blends their faithful redraw into a GAN result.</summary>
+    public Faces.FaceProtectionOptions Faces { get; init; } = new();
+
     /// <summary>Folder for the raw intermediate result; null puts it next to the output file.</summary>
     public string? ScratchDirectory { get; init; }
 }

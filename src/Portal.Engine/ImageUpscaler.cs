@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Engine.Faces;
 using Portal.Engine.Imaging;
 using Portal.Engine.Imaging.Condition;
 using Portal.Engine.Inference;
@@ -26,6 +27,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         options.ModelCacheDirectory,
         message => (logger ?? (ILogger)NullLogger.Instance).LogInformation("{Message}", message));
     private readonly Lock _manifestLock = new();
+    private readonly Lazy<FaceDetectorLoad> _faceDetector = new(() => FaceDetectorLoad.Open(options.Faces, options.ModelsDirectory, options.CpuThreads));
 
     public EngineOptions Options { get; } = options;
 
@@ -54,7 +56,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         var header = ImageInspector.ReadHeader(inputPath, Options.Limits);
         if (request.ModelId is not null)
         {
-            return PlanFor(header, ResolveModel(request), request) with { RequestedCondition = request.Condition };
+            return WithFaces(PlanFor(header, ResolveModel(request), request) with { RequestedCondition = request.Condition }, request);
         }
 
         // Refuse an unoffered combination before spending time on measuring the file.
@@ -62,12 +64,26 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         var detected = DetectCondition(inputPath, header);
         var condition = request.Condition ?? detected.Condition;
         var choice = Options.Lineup.Choose(request.Content, request.Scale, request.Quality, condition);
-        return PlanFor(header, ResolveModel(request, condition), request) with
+        return WithFaces(
+            PlanFor(header, ResolveModel(request, condition), request) with
+            {
+                RequestedCondition = request.Condition,
+                Detected = detected,
+                ServedCondition = choice.Condition,
+            },
+            request);
+    }
+
+    /// <summary>Adds whether "Protect faces" applies to the plan's network and which faithful network would redraw them.</summary>
+    private UpscalePlan WithFaces(UpscalePlan plan, UpscaleRequest request)
+    {
+        if (!FaceSafeModels.AppliesTo(request.Content, plan.Model.Id))
         {
-            RequestedCondition = request.Condition,
-            Detected = detected,
-            ServedCondition = choice.Condition,
-        };
+            return plan;
+        }
+
+        var faithful = request.Faces == FaceProtection.Protect ? Manifest.FindById(FaceSafeModels.FaithfulFor(plan.Model.Id)!) : null;
+        return plan with { FacesApply = true, FaceModel = faithful is { } f && f.Scale == plan.Model.Scale ? f : null };
     }
 
     /// <summary>Measures an input's condition (the header must already be within the limits).</summary>
@@ -107,9 +123,45 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
                 }
 
                 var model = LoadModel(plan.Model);
-                return Run(plan, model, model.Device, inputPath, outputPath, request, progress, cancellationToken);
+                var faces = plan.FacesApply && request.Faces == FaceProtection.Protect
+                    ? await PrepareFaceSafetyAsync(plan, cancellationToken).ConfigureAwait(false)
+                    : null;
+                return Run(plan, model, model.Device, inputPath, outputPath, request, progress, cancellationToken, faces);
             },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The detector and the faithful network for the face pass, or why they cannot run: a missing or
+    /// corrupt detector, or a faithful network that cannot be fetched, turns protection off for the job
+    /// (logged with the reason) and never fails it.
+    /// </summary>
+    private async Task<FaceSafety> PrepareFaceSafetyAsync(UpscalePlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.FaceModel is not { } faithful)
+        {
+            return FaceSafety.Off($"The lineup has no faithful x{plan.Model.Scale} network installed to redraw faces for {plan.Model.Id}.");
+        }
+
+        var detector = _faceDetector.Value;
+        if (detector.Detector is null)
+        {
+            return FaceSafety.Off(detector.Failure!);
+        }
+
+        try
+        {
+            if (!RunsInt8WithoutFloat(faithful))
+            {
+                await _store.EnsureInstalledAsync(faithful, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new FaceSafety(detector.Detector, LoadModel(faithful), faithful.Id, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return FaceSafety.Off($"The faithful network {faithful.Id} could not be loaded ({e.Message}).");
+        }
     }
 
     /// <summary>Fetches and converts a model that is not committed, once; returns its path.</summary>
@@ -234,7 +286,8 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         string outputPath,
         UpscaleRequest request,
         IProgress<UpscaleProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        FaceSafety? faces = null)
     {
         var started = Stopwatch.GetTimestamp();
         var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
@@ -247,15 +300,17 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             var overlap = request.Overlap ?? ModelOverlaps.For(plan.Model, model.Precision);
             var tileSize = TileSizeFor(device, request.TileSize, model.Precision, overlap);
             var tiles = TilePlanner.Plan(source.Width, source.Height, tileSize, overlap, FirstTileSplitFor(device));
+            var (compositor, faceReport, faceSteps) = ProtectFaces(plan, request, faces, source, model, device, tiles.Count, progress, cancellationToken);
+            var steps = faceSteps + tiles.Count;
 
             using (var file = new FileStream(scratch, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             using (var png = new PngStreamWriter(file, source.Width * model.Scale, source.Height * model.Scale, source.Is16Bit))
             {
-                TiledRunner.Run(source, model, tiles, png, progress, cancellationToken);
+                TiledRunner.Run(source, model, tiles, png, faceSteps == 0 ? progress : new OffsetProgress(progress, faceSteps, steps), cancellationToken, compositor);
                 png.Finish();
             }
 
-            progress?.Report(new UpscaleProgress(UpscaleStage.Writing, tiles.Count, tiles.Count));
+            progress?.Report(new UpscaleProgress(UpscaleStage.Writing, steps, steps));
             var quality = Math.Clamp(request.OutputQuality ?? Options.DefaultQuality, 1, 100);
             ImageEncoder.Encode(
                 scratch,
@@ -268,18 +323,74 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
                 outputPath,
                 cancellationToken);
 
-            progress?.Report(new UpscaleProgress(UpscaleStage.Done, tiles.Count, tiles.Count));
+            progress?.Report(new UpscaleProgress(UpscaleStage.Done, steps, steps));
             var elapsed = Stopwatch.GetElapsedTime(started);
             _logger.LogInformation(
                 "Upscaled {Input} with {Model} to {Width}x{Height} in {Seconds:0.0} s ({Tiles} tiles of {Tile} px, overlap {Overlap}, {Device} {Precision}).",
                 Path.GetFileName(inputPath), plan.Model.Id, plan.OutputWidth, plan.OutputHeight, elapsed.TotalSeconds, tiles.Count, tileSize, overlap, device, model.Precision);
             return new UpscaleResult(
                 outputPath, plan.OutputWidth, plan.OutputHeight, plan.Format, plan.Model.Id, plan.Model.Scale,
-                plan.RequestedScale, device, tiles.Count, tileSize, overlap, elapsed) { Precision = model.Precision };
+                plan.RequestedScale, device, tiles.Count, tileSize, overlap, elapsed) { Precision = model.Precision, Faces = faceReport };
         }
         finally
         {
             ImageEncoder.TryDelete(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Runs the face pass where it applies. Whatever goes wrong in it (a detector that cannot run on this
+    /// image, a region too large) turns protection off for this job with the reason; the job goes on.
+    /// </summary>
+    private (FaceCompositor? Compositor, FaceProtectionReport? Report, int Steps) ProtectFaces(
+        UpscalePlan plan,
+        UpscaleRequest request,
+        FaceSafety? faces,
+        SourceImage source,
+        ITileModel model,
+        ExecutionDevice device,
+        int mainTiles,
+        IProgress<UpscaleProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        if (!plan.FacesApply)
+        {
+            return (null, null, 0);
+        }
+
+        if (request.Faces == FaceProtection.Off)
+        {
+            return (null, FaceProtectionReport.Off("Protection was turned off for this job."), 0);
+        }
+
+        faces ??= FaceSafety.Off("No face detector was given to this run.");
+        if (faces.Detector is null || faces.Faithful is null)
+        {
+            _logger.LogWarning("Faces are not protected for {Model}: {Reason}", plan.Model.Id, faces.OffReason);
+            return (null, FaceProtectionReport.Off(faces.OffReason!), 0);
+        }
+
+        if (faces.Faithful.Scale != model.Scale)
+        {
+            return (null, FaceProtectionReport.Off($"{faces.FaithfulId} is x{faces.Faithful.Scale}, not x{model.Scale} like {plan.Model.Id}."), 0);
+        }
+
+        try
+        {
+            var faithfulEntry = Manifest.FindById(faces.FaithfulId!);
+            var overlap = faithfulEntry is null ? ModelOverlaps.Fallback : ModelOverlaps.For(faithfulEntry, faces.Faithful.Precision);
+            var tileSize = TileSizeFor(device, request.TileSize, faces.Faithful.Precision, overlap);
+            var (compositor, report, steps) = FaceProtectionPass.Run(
+                source, faces.Detector, faces.Faithful, faces.FaithfulId!, Options.Faces, tileSize, overlap, mainTiles, progress, cancellationToken);
+            _logger.LogInformation(
+                "{Faces} face(s) in {Regions} region(s) for {Model}: found in {DetectMs:0} ms, redrawn by {Faithful} in {RedrawMs:0} ms.",
+                report.Faces, report.Regions.Count, plan.Model.Id, report.DetectionTime.TotalMilliseconds, faces.FaithfulId, report.RedrawTime.TotalMilliseconds);
+            return (compositor, report, steps);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Faces are not protected for {Model}: the face pass failed.", plan.Model.Id);
+            return (null, FaceProtectionReport.Off($"The face pass failed ({e.Message})."), 0);
         }
     }
 
@@ -309,5 +420,12 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
     private static UpscaleException UnknownModel(string id) =>
         new(UpscaleErrorCode.UnknownModel, $"There is no model called '{id}'.");
 
-    public void Dispose() => _sessions.Dispose();
+    public void Dispose()
+    {
+        _sessions.Dispose();
+        if (_faceDetector.IsValueCreated)
+        {
+            _faceDetector.Value.Detector?.Dispose();
+        }
+    }
 }

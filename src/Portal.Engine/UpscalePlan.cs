@@ -31,6 +31,12 @@ public sealed record UpscalePlan(
     /// <summary>Whose lineup cell the model came from: degraded when a real-world model serves it; null when a model was named.</summary>
     public InputCondition? ServedCondition { get; init; }
 
+    /// <summary>True when the network is a GAN-trained photo network, so "Protect faces" applies.</summary>
+    public bool FacesApply { get; init; }
+
+    /// <summary>The faithful network that redraws faces; null when protection does not apply or is off.</summary>
+    public ModelEntry? FaceModel { get; init; }
+
     /// <summary>One sentence on the input's condition: what was detected and which one decided.</summary>
     public string DescribeCondition()
     {
@@ -46,7 +52,14 @@ public sealed record UpscalePlan(
     /// <summary>One sentence for logs and the CLI, saying whether the scale is native or reached by resampling.</summary>
     public string Describe() => (Resampled
         ? string.Create(CultureInfo.InvariantCulture, $"x{RequestedScale} is not a native scale of {Model.Id}: running it at x{Model.Scale}, then resampling by {RequestedScale / (double)Model.Scale:0.###} with Lanczos3.")
-        : $"Running {Model.Id} (native x{Model.Scale}).") + ServedBy();
+        : $"Running {Model.Id} (native x{Model.Scale}).") + ServedBy() + FacesPlanned();
+
+    private string FacesPlanned() => (FacesApply, FaceModel) switch
+    {
+        (false, _) => "",
+        (true, null) => " Faces are not protected.",
+        (true, { } faithful) => $" Faces are redrawn by {faithful.Id}.",
+    };
 
     private string ServedBy() => (ServedCondition, Condition) switch
     {

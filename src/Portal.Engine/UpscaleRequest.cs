@@ -30,6 +30,12 @@ public sealed record UpscaleRequest
     /// <summary>Drop ICC profile, EXIF, XMP and IPTC from the result.</summary>
     public bool StripMetadata { get; init; }
 
+    /// <summary>
+    /// Protect (the default) redraws faces with the faithful network of the same scale when a GAN-trained
+    /// network runs on a photo; it changes nothing elsewhere. Off leaves the GAN's faces.
+    /// </summary>
+    public FaceProtection Faces { get; init; } = FaceProtection.Protect;
+
     /// <summary>Input tile side; null picks the device default.</summary>
     public int? TileSize { get; init; }
 

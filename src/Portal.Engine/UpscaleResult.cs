@@ -22,4 +22,7 @@ public sealed record UpscaleResult(
 
     /// <summary>Which copy of the model ran: the int8 variant (CPU) or float32.</summary>
     public ModelPrecision Precision { get; init; } = ModelPrecision.Float32;
+
+    /// <summary>What "Protect faces" did; null where it does not apply (not a GAN-trained network on a photo).</summary>
+    public Faces.FaceProtectionReport? Faces { get; init; }
 }

@@ -43,9 +43,14 @@ public sealed class FaceDetector : IDisposable
     public FaceDetectorOptions Options => options;
 
     /// <summary>All faces above the size threshold, best score first.</summary>
-    public IReadOnlyList<DetectedFace> Detect(RgbImage image, CancellationToken cancellationToken = default)
+    public IReadOnlyList<DetectedFace> Detect(RgbImage image, CancellationToken cancellationToken = default) =>
+        Detect(image, options.MinFaceSize, cancellationToken);
+
+    /// <summary>All faces whose shorter box side is at least <paramref name="minFaceSize"/> pixels of <paramref name="image"/>, best score first.</summary>
+    public IReadOnlyList<DetectedFace> Detect(RgbImage image, float minFaceSize, CancellationToken cancellationToken = default)
     {
-        var boxes = DetectBoxes(image);
+        ArgumentNullException.ThrowIfNull(image);
+        var boxes = DetectBoxes(image, minFaceSize);
         var faces = new List<DetectedFace>(boxes.Count);
         foreach (var (box, score) in boxes)
         {
@@ -60,8 +65,12 @@ public sealed class FaceDetector : IDisposable
     }
 
     /// <summary>The detector's boxes after non-maximum suppression and the size filter, without landmarks.</summary>
-    public IReadOnlyList<(FaceBox Box, float Score)> DetectBoxes(RgbImage image)
+    public IReadOnlyList<(FaceBox Box, float Score)> DetectBoxes(RgbImage image) => DetectBoxes(image, options.MinFaceSize);
+
+    /// <summary>Like <see cref="DetectBoxes(RgbImage)"/> with another size threshold (in pixels of <paramref name="image"/>).</summary>
+    public IReadOnlyList<(FaceBox Box, float Score)> DetectBoxes(RgbImage image, float minFaceSize)
     {
+        ArgumentNullException.ThrowIfNull(image);
         var size = options.InputSize;
         var side = Math.Max(image.Width, image.Height);
         var input = FaceTensors.SquareResize(image, (0, 0, image.Width, image.Height), size, centre: false);
@@ -78,7 +87,7 @@ public sealed class FaceDetector : IDisposable
                 {
                     float Channel(int k) => raw[(anchor * 5 + k) * cells + row * cellsX + col];
                     var score = Sigmoid(Channel(4));
-                    if (score <= options.ScoreThreshold)
+                    if (!(score > options.ScoreThreshold))
                     {
                         continue;
                     }
@@ -87,13 +96,17 @@ public sealed class FaceDetector : IDisposable
                     var width = MathF.Exp(Channel(2)) * Anchors[anchor].Width / cellsX * squareToImageX;
                     var height = MathF.Exp(Channel(3)) * Anchors[anchor].Height / cellsY * squareToImageY;
                     var box = new FaceBox((centreX - width / 2) * image.Width, (centreY - height / 2) * image.Height, width * image.Width, height * image.Height);
-                    candidates.Add((box, score));
+                    // A box the network blew up (exp overflow) or placed off the picture is no face here.
+                    if (IsUsable(box, image.Width, image.Height))
+                    {
+                        candidates.Add((box, score));
+                    }
                 }
             }
         }
         var kept = NonMaximumSuppression(candidates, options.OverlapThreshold);
         return kept
-            .Where(f => Math.Min(f.Box.Width, f.Box.Height) >= options.MinFaceSize)
+            .Where(f => Math.Min(f.Box.Width, f.Box.Height) >= minFaceSize)
             .OrderByDescending(f => f.Box.Area).Take(options.MaxFaces)
             .OrderByDescending(f => f.Score)
             .ToList();
@@ -132,6 +145,17 @@ public sealed class FaceDetector : IDisposable
             remaining = remaining.Skip(1).Where(c => c.Box.IntersectionOverUnion(best.Box) <= threshold).ToList();
         }
         return kept;
+    }
+
+    private static bool IsUsable(FaceBox box, int width, int height)
+    {
+        if (!float.IsFinite(box.X) || !float.IsFinite(box.Y) || !float.IsFinite(box.Width) || !float.IsFinite(box.Height))
+        {
+            return false;
+        }
+
+        var inside = box.ClipToImage(width, height);
+        return inside.Width >= 2 && inside.Height >= 2;
     }
 
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));

@@ -76,5 +76,80 @@ internal sealed class SourceImage(
         }
     }
 
+    /// <summary>A copy of the pixels in a rectangle, without alpha or metadata (the face pass runs a second network on it).</summary>
+    public SourceImage Crop(int x, int y, int w, int h)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(x);
+        ArgumentOutOfRangeException.ThrowIfNegative(y);
+        ArgumentOutOfRangeException.ThrowIfLessThan(w, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(h, 1);
+        if (x + w > Width || y + h > Height)
+        {
+            throw new ArgumentOutOfRangeException(nameof(w), $"The crop {x},{y} {w}x{h} is not inside the {Width}x{Height} image.");
+        }
+
+        byte[]? crop8 = Pixels8 is null ? null : new byte[w * h * 3];
+        ushort[]? crop16 = Pixels16 is null ? null : new ushort[w * h * 3];
+        for (var row = 0; row < h; row++)
+        {
+            var from = (((y + row) * Width) + x) * 3;
+            if (crop8 is not null)
+            {
+                Pixels8.AsSpan(from, w * 3).CopyTo(crop8.AsSpan(row * w * 3));
+            }
+            else
+            {
+                Pixels16.AsSpan(from, w * 3).CopyTo(crop16.AsSpan(row * w * 3));
+            }
+        }
+
+        return new SourceImage(w, h, crop8, crop16, null, WasGrayscale, new Dictionary<string, byte[]>());
+    }
+
+    /// <summary>
+    /// The image as planar float RGB for the analysis networks, shrunk by an area average when its longer
+    /// side exceeds <paramref name="maxSide"/>; <c>Factor</c> is analysis pixels per input pixel (at most 1).
+    /// </summary>
+    public (Portal.Models.Evaluation.RgbImage Image, float Factor) ToAnalysisImage(int maxSide)
+    {
+        var step = Math.Max(1, (int)Math.Ceiling(Math.Max(Width, Height) / (double)maxSide));
+        int aw = Math.Max(1, Width / step), ah = Math.Max(1, Height / step), area = aw * ah;
+        var planes = new float[3 * area];
+        var scale = 1f / ((Is16Bit ? 65535f : 255f) * step * step);
+        for (var ay = 0; ay < ah; ay++)
+        {
+            for (var ax = 0; ax < aw; ax++)
+            {
+                float r = 0, g = 0, b = 0;
+                for (var dy = 0; dy < step; dy++)
+                {
+                    var i = ((((ay * step) + dy) * Width) + (ax * step)) * 3;
+                    for (var dx = 0; dx < step; dx++, i += 3)
+                    {
+                        if (Pixels8 is { } p8)
+                        {
+                            r += p8[i];
+                            g += p8[i + 1];
+                            b += p8[i + 2];
+                        }
+                        else
+                        {
+                            r += Pixels16![i];
+                            g += Pixels16[i + 1];
+                            b += Pixels16[i + 2];
+                        }
+                    }
+                }
+
+                var o = (ay * aw) + ax;
+                planes[o] = r * scale;
+                planes[area + o] = g * scale;
+                planes[(2 * area) + o] = b * scale;
+            }
+        }
+
+        return (new Portal.Models.Evaluation.RgbImage(aw, ah, planes), 1f / step);
+    }
+
     public void Dispose() => Alpha?.Dispose();
 }

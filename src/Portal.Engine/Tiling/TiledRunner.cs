@@ -19,7 +19,8 @@ internal static class TiledRunner
         TilePlan plan,
         Stream output,
         IProgress<UpscaleProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IBandCompositor? compositor = null)
     {
         var s = model.Scale;
         var input = Array.Empty<float>();
@@ -66,12 +67,15 @@ internal static class TiledRunner
                 progress?.Report(new UpscaleProgress(UpscaleStage.Upscaling, ++done, total));
             }
 
+            var bandRows = TilePlan.HeightOf(row) * s;
             if (band8 is not null)
             {
+                compositor?.Compose(band8.AsSpan(0, bandSamples), top * s, bandRows, outRowSamples);
                 output.Write(band8.AsSpan(0, bandSamples));
             }
             else
             {
+                compositor?.Compose(band16.AsSpan(0, bandSamples), top * s, bandRows, outRowSamples);
                 output.Write(MemoryMarshal.AsBytes(band16.AsSpan(0, bandSamples)));
             }
         }
