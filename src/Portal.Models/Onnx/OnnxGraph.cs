@@ -1,3 +1,13 @@
+using System.Globalization;
+using Google.Protobuf;
+using GraphProto = global::Onnx.GraphProto;
+using ModelProto = global::Onnx.ModelProto;
+using OperatorSetIdProto = global::Onnx.OperatorSetIdProto;
+using StringStringEntryProto = global::Onnx.StringStringEntryProto;
+using TensorShapeProto = global::Onnx.TensorShapeProto;
+using TypeProto = global::Onnx.TypeProto;
+using ValueInfoProto = global::Onnx.ValueInfoProto;
+
 namespace Portal.Models.Onnx;
 
 /// <summary>
@@ -75,290 +85,98 @@ internal sealed class OnnxGraph(string name)
     }
 
     /// <summary>
-    /// Reads a model this project wrote (or any ONNX file using raw tensor data and the same
-    /// subset of fields): nodes, initializers, graph inputs/outputs and metadata.
+    /// Reads an ONNX model (every field is parsed by the generated protobuf classes) into the parts this
+    /// graph holds: nodes, initializers, graph inputs/outputs and metadata.
     /// </summary>
     public static OnnxGraph Read(ReadOnlySpan<byte> model)
     {
-        OnnxGraph? graph = null;
-        var metadata = new List<KeyValuePair<string, string>>();
-        var reader = new ProtoReader(model);
-        while (reader.Next())
+        ModelProto proto;
+        try
         {
-            switch (reader.Field)
-            {
-                case 7:
-                    graph = ReadGraph(reader.ReadBytes());
-                    break;
-                case 14:
-                    metadata.Add(ReadKeyValue(reader.ReadBytes()));
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
+            proto = ModelProto.Parser.ParseFrom(model);
         }
-        if (graph is null)
+        catch (InvalidProtocolBufferException error)
+        {
+            // The library's message for a cut file says "truncated"; keep it and say which file format failed.
+            throw new InvalidDataException($"The ONNX file is truncated or malformed: {error.Message}", error);
+        }
+        if (proto.Graph is not { } graphProto)
         {
             throw new InvalidDataException("The ONNX file has no graph.");
         }
-        graph.metadata.AddRange(metadata);
-        return graph;
-    }
-
-    private static OnnxGraph ReadGraph(ReadOnlySpan<byte> bytes)
-    {
-        var nodes = new List<OnnxNode>();
-        var tensors = new List<OnnxTensor>();
-        var inputs = new List<(string, object[])>();
-        var outputs = new List<(string, object[])>();
-        var graphName = "";
-        var reader = new ProtoReader(bytes);
-        while (reader.Next())
-        {
-            switch (reader.Field)
-            {
-                case 1: nodes.Add(ReadNode(reader.ReadBytes())); break;
-                case 2: graphName = reader.ReadString(); break;
-                case 5: tensors.Add(ReadTensor(reader.ReadBytes())); break;
-                case 11: inputs.Add(ReadValueInfo(reader.ReadBytes())); break;
-                case 12: outputs.Add(ReadValueInfo(reader.ReadBytes())); break;
-                default: reader.Skip(); break;
-            }
-        }
-        var graph = new OnnxGraph(graphName);
+        var graph = new OnnxGraph(graphProto.Name);
+        var tensors = graphProto.Initializer.Select(OnnxTensor.FromProto).ToList();
         foreach (var tensor in tensors)
         {
             graph.AddInitializer(tensor);
         }
-        foreach (var (inputName, dims) in inputs.Where(i => tensors.All(t => t.Name != i.Item1)))
+        var initializerNames = tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var input in graphProto.Input.Where(i => !initializerNames.Contains(i.Name)))
         {
-            graph.AddInput(inputName, dims);
+            graph.AddInput(input.Name, Dimensions(input));
         }
-        foreach (var node in nodes)
+        foreach (var node in graphProto.Node)
         {
-            graph.AddNode(node);
+            graph.AddNode(OnnxNode.FromProto(node));
         }
-        foreach (var (outputName, dims) in outputs)
+        foreach (var output in graphProto.Output)
         {
-            graph.AddOutput(outputName, dims);
+            graph.AddOutput(output.Name, Dimensions(output));
         }
+        graph.metadata.AddRange(proto.MetadataProps.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)));
         return graph;
     }
 
-    private static OnnxNode ReadNode(ReadOnlySpan<byte> bytes)
+    /// <summary>Writes the model; the same graph always gives the same bytes (fields in field-number order).</summary>
+    public void WriteTo(Stream destination) => ToProto().WriteTo(destination);
+
+    public byte[] ToBytes() => ToProto().ToByteArray();
+
+    private ModelProto ToProto()
     {
-        var nodeInputs = new List<string>();
-        var nodeOutputs = new List<string>();
-        var attributes = new List<OnnxAttribute>();
-        string nodeName = "", opType = "";
-        var reader = new ProtoReader(bytes);
-        while (reader.Next())
+        var graph = new GraphProto { Name = name };
+        graph.Node.AddRange(nodes.Select(n => n.ToProto()));
+        graph.Initializer.AddRange(initializers.Select(t => t.ToProto()));
+        graph.Input.AddRange(inputs.Select(i => ValueInfo(i.Name, i.Dims)));
+        graph.Output.AddRange(outputs.Select(o => ValueInfo(o.Name, o.Dims)));
+        var model = new ModelProto
         {
-            switch (reader.Field)
-            {
-                case 1: nodeInputs.Add(reader.ReadString()); break;
-                case 2: nodeOutputs.Add(reader.ReadString()); break;
-                case 3: nodeName = reader.ReadString(); break;
-                case 4: opType = reader.ReadString(); break;
-                case 5: attributes.Add(ReadAttribute(reader.ReadBytes())); break;
-                case 7:
-                    var domain = reader.ReadString();
-                    if (domain.Length > 0)
-                    {
-                        throw new InvalidDataException($"Node '{nodeName}' uses operator domain '{domain}'; only the default domain is supported.");
-                    }
-                    break;
-                default: reader.Skip(); break;
-            }
-        }
-        return new OnnxNode(opType, nodeName, [.. nodeInputs], [.. nodeOutputs], [.. attributes]);
+            IrVersion = IrVersion,
+            ProducerName = "upscale-portal-importer",
+            ProducerVersion = "1",
+            Graph = graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = OpsetVersion });
+        model.MetadataProps.AddRange(metadata.Select(m => new StringStringEntryProto { Key = m.Key, Value = m.Value }));
+        return model;
     }
 
-    private static OnnxAttribute ReadAttribute(ReadOnlySpan<byte> bytes)
+    /// <summary>A float32 tensor value; each dimension a fixed size or a symbolic name.</summary>
+    private static ValueInfoProto ValueInfo(string valueName, object[] dims)
     {
-        string attributeName = "";
-        long? integer = null;
-        float? single = null;
-        string? text = null;
-        List<long>? ints = null;
-        var reader = new ProtoReader(bytes);
-        while (reader.Next())
+        var shape = new TensorShapeProto();
+        foreach (var dim in dims)
         {
-            switch (reader.Field)
-            {
-                case 1: attributeName = reader.ReadString(); break;
-                case 2: single = reader.ReadFloat(); break;
-                case 3: integer = reader.ReadInt64(); break;
-                case 4: text = reader.ReadString(); break;
-                case 8: reader.ReadInt64s(ints ??= []); break;
-                case 20: reader.ReadInt64(); break;
-                default: reader.Skip(); break;
-            }
+            shape.Dim.Add(dim is string symbolic
+                ? new TensorShapeProto.Types.Dimension { DimParam = symbolic }
+                : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim, CultureInfo.InvariantCulture) });
         }
-        return new OnnxAttribute(attributeName, integer, single, text, ints?.ToArray());
+        return new ValueInfoProto
+        {
+            Name = valueName,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxDataType.Float, Shape = shape } },
+        };
     }
 
-    private static OnnxTensor ReadTensor(ReadOnlySpan<byte> bytes)
-    {
-        var dims = new List<long>();
-        var dataType = 0;
-        string tensorName = "";
-        byte[]? raw = null;
-        var reader = new ProtoReader(bytes);
-        while (reader.Next())
-        {
-            switch (reader.Field)
+    private static object[] Dimensions(ValueInfoProto info) =>
+        info.Type?.TensorType?.Shape is { } shape
+            ? [.. shape.Dim.Select(d => d.ValueCase switch
             {
-                case 1: reader.ReadInt64s(dims); break;
-                case 2: dataType = (int)reader.ReadInt64(); break;
-                case 8: tensorName = reader.ReadString(); break;
-                case 9: raw = reader.ReadBytes().ToArray(); break;
-                case 4 or 5 or 7 or 10 or 11 or 13:
-                    throw new InvalidDataException($"Initializer '{tensorName}' stores its values in typed fields; only raw_data is supported.");
-                default: reader.Skip(); break;
-            }
-        }
-        return new OnnxTensor(tensorName, (OnnxDataType)dataType, [.. dims], raw ?? []);
-    }
-
-    private static (string Name, object[] Dims) ReadValueInfo(ReadOnlySpan<byte> bytes)
-    {
-        string valueName = "";
-        var dims = new List<object>();
-        var reader = new ProtoReader(bytes);
-        while (reader.Next())
-        {
-            if (reader.Field == 1)
-            {
-                valueName = reader.ReadString();
-            }
-            else if (reader.Field == 2)
-            {
-                ReadTensorShape(reader.ReadBytes(), dims);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-        return (valueName, [.. dims]);
-    }
-
-    private static void ReadTensorShape(ReadOnlySpan<byte> typeProto, List<object> dims)
-    {
-        // TypeProto.tensor_type (1) -> TypeProto.Tensor.shape (2) -> TensorShapeProto.dim (1).
-        var type = new ProtoReader(typeProto);
-        while (type.Next())
-        {
-            if (type.Field != 1) { type.Skip(); continue; }
-            var tensorType = new ProtoReader(type.ReadBytes());
-            while (tensorType.Next())
-            {
-                if (tensorType.Field != 2) { tensorType.Skip(); continue; }
-                var shape = new ProtoReader(tensorType.ReadBytes());
-                while (shape.Next())
-                {
-                    if (shape.Field != 1) { shape.Skip(); continue; }
-                    var dimension = new ProtoReader(shape.ReadBytes());
-                    object dim = "?";
-                    while (dimension.Next())
-                    {
-                        if (dimension.Field == 1) dim = dimension.ReadInt64();
-                        else if (dimension.Field == 2) dim = dimension.ReadString();
-                        else dimension.Skip();
-                    }
-                    dims.Add(dim);
-                }
-            }
-        }
-    }
-
-    private static KeyValuePair<string, string> ReadKeyValue(ReadOnlySpan<byte> bytes)
-    {
-        string key = "", value = "";
-        var reader = new ProtoReader(bytes);
-        while (reader.Next())
-        {
-            if (reader.Field == 1) key = reader.ReadString();
-            else if (reader.Field == 2) value = reader.ReadString();
-            else reader.Skip();
-        }
-        return new(key, value);
-    }
-
-    public void WriteTo(Stream destination)
-    {
-        var model = new ProtoWriter();
-        model.WriteInt64(1, IrVersion);
-        model.WriteString(2, "upscale-portal-importer");
-        model.WriteString(3, "1");
-        model.WriteMessage(7, WriteGraph);
-        model.WriteMessage(8, opset => opset.WriteInt64(2, OpsetVersion));
-        foreach (var entry in metadata)
-        {
-            model.WriteMessage(14, kv =>
-            {
-                kv.WriteString(1, entry.Key);
-                kv.WriteString(2, entry.Value);
-            });
-        }
-        model.CopyTo(destination);
-    }
-
-    public byte[] ToBytes()
-    {
-        using var stream = new MemoryStream();
-        WriteTo(stream);
-        return stream.ToArray();
-    }
-
-    private void WriteGraph(ProtoWriter graph)
-    {
-        foreach (var node in nodes)
-        {
-            graph.WriteMessage(1, node.WriteTo);
-        }
-        graph.WriteString(2, name);
-        foreach (var tensor in initializers)
-        {
-            graph.WriteMessage(5, tensor.WriteTo);
-        }
-        foreach (var (inputName, dims) in inputs)
-        {
-            graph.WriteMessage(11, info => WriteValueInfo(info, inputName, dims));
-        }
-        foreach (var (outputName, dims) in outputs)
-        {
-            graph.WriteMessage(12, info => WriteValueInfo(info, outputName, dims));
-        }
-    }
-
-    private static void WriteValueInfo(ProtoWriter info, string valueName, object[] dims)
-    {
-        info.WriteString(1, valueName);
-        info.WriteMessage(2, type => type.WriteMessage(1, tensorType =>
-        {
-            tensorType.WriteInt32(1, (int)OnnxDataType.Float);
-            tensorType.WriteMessage(2, shape =>
-            {
-                foreach (var dim in dims)
-                {
-                    shape.WriteMessage(1, dimension =>
-                    {
-                        if (dim is string symbolic)
-                        {
-                            dimension.WriteString(2, symbolic);
-                        }
-                        else
-                        {
-                            dimension.WriteInt64(1, Convert.ToInt64(dim, System.Globalization.CultureInfo.InvariantCulture));
-                        }
-                    });
-                }
-            });
-        }));
-    }
+                TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue => (object)d.DimValue,
+                TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam => d.DimParam,
+                _ => "?",
+            })]
+            : [];
 
     private string UniqueName(string hint)
     {

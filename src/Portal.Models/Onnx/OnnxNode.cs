@@ -1,23 +1,26 @@
+using NodeProto = global::Onnx.NodeProto;
+
 namespace Portal.Models.Onnx;
 
 /// <summary>One operator in the graph.</summary>
 internal sealed record OnnxNode(string OpType, string Name, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes)
 {
-    internal void WriteTo(ProtoWriter writer)
+    internal NodeProto ToProto()
     {
-        foreach (var input in Inputs)
+        var proto = new NodeProto { Name = Name, OpType = OpType };
+        proto.Input.AddRange(Inputs);
+        proto.Output.AddRange(Outputs);
+        proto.Attribute.AddRange(Attributes.Select(a => a.ToProto()));
+        return proto;
+    }
+
+    internal static OnnxNode FromProto(NodeProto proto)
+    {
+        if (proto.Domain.Length > 0)
         {
-            writer.WriteString(1, input);
+            throw new InvalidDataException($"Node '{proto.Name}' uses operator domain '{proto.Domain}'; only the default domain is supported.");
         }
-        foreach (var output in Outputs)
-        {
-            writer.WriteString(2, output);
-        }
-        writer.WriteString(3, Name);
-        writer.WriteString(4, OpType);
-        foreach (var attribute in Attributes)
-        {
-            writer.WriteMessage(5, attribute.WriteTo);
-        }
+        return new OnnxNode(proto.OpType, proto.Name, [.. proto.Input], [.. proto.Output],
+            [.. proto.Attribute.Select(a => OnnxAttribute.FromProto(a, proto.Name))]);
     }
 }
