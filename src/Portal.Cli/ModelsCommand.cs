@@ -32,6 +32,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(EvaluateTracks.CreateFitNiqe());
         command.Subcommands.Add(QuantizeCommand.Create());
         command.Subcommands.Add(AnalysisNetworksCommand.Create());
+        command.Subcommands.Add(FacesCommand.Create());
         return command;
     }
 

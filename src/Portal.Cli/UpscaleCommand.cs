@@ -27,6 +27,12 @@ internal static class UpscaleCommand
             DefaultValueFactory = _ => "auto",
         };
         inputCondition.AcceptOnlyFromAmong("auto", "clean", "degraded");
+        var faces = new Option<string>("--faces")
+        {
+            Description = "protect (default): with a GAN style on a photo, redraw faces with the faithful model of the same scale and blend them in; off: keep the GAN's faces.",
+            DefaultValueFactory = _ => "protect",
+        };
+        faces.AcceptOnlyFromAmong("protect", "off");
         var scale = new Option<int>("--scale") { Description = "2, 3, 4 or 8.", DefaultValueFactory = _ => 4 };
         scale.AcceptOnlyFromAmong("2", "3", "4", "8");
         var format = new Option<string?>("--format") { Description = "png, jpeg, webp, or same (as the input). Default: from the output file's extension, else same." };
@@ -45,7 +51,7 @@ internal static class UpscaleCommand
         var command = new Command("upscale", "Upscale one image file.")
         {
             Arguments = { input, output },
-            Options = { model, content, quality, inputCondition, scale, format, outputQuality, tile, overlap, strip, cpu, threads, precision, maxMegapixels, modelsDir, cacheDir },
+            Options = { model, content, quality, inputCondition, faces, scale, format, outputQuality, tile, overlap, strip, cpu, threads, precision, maxMegapixels, modelsDir, cacheDir },
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -67,6 +73,7 @@ internal static class UpscaleCommand
                 Content = ParseContent(parseResult.GetValue(content)!),
                 Quality = ParseQuality(parseResult.GetValue(quality)!),
                 Condition = ParseCondition(parseResult.GetValue(inputCondition)),
+                Faces = parseResult.GetValue(faces) == "off" ? FaceProtection.Off : FaceProtection.Protect,
                 Scale = parseResult.GetValue(scale),
                 Format = ParseFormat(parseResult.GetValue(format) ?? FromExtension(parseResult.GetValue(output)!)),
                 OutputQuality = parseResult.GetValue(outputQuality),
@@ -92,6 +99,11 @@ internal static class UpscaleCommand
                 var bar = new ProgressBar();
                 var result = await upscaler.UpscaleAsync(inputPath, outputPath, request, bar, cancellationToken);
                 bar.Finish();
+                if (result.Faces is { } faceReport)
+                {
+                    Console.WriteLine(faceReport.Describe());
+                }
+
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"Wrote {outputPath}: {result.Width} x {result.Height} {result.Format} in {result.Elapsed.TotalSeconds:0.0} s ({result.Tiles} tiles of {result.TileSize} px, overlap {result.Overlap}, {result.Device} {result.Precision.ToString().ToLowerInvariant()})."));

@@ -470,6 +470,17 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("FaceProtection")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("FaceProtectionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int?>("FacesProtected")
+                        .HasColumnType("int");
+
                     b.Property<string>("Format")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -453,6 +453,17 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FaceProtection")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FaceProtectionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FacesProtected")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Format")
                         .IsRequired()
                         .HasMaxLength(32)

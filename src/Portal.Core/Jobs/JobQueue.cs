@@ -91,6 +91,8 @@ public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents 
                 .SetProperty(j => j.OutputHeight, output.Height)
                 .SetProperty(j => j.ResultBytes, output.Bytes)
                 .SetProperty(j => j.RunMilliseconds, output.RunMilliseconds)
+                .SetProperty(j => j.FacesProtected, output.FacesProtected)
+                .SetProperty(j => j.FaceProtectionNote, output.FaceProtectionNote)
                 .SetProperty(j => j.TilesDone, j => j.TilesTotal)
                 .SetProperty(j => j.ExpiresAt, now.AddDays(retention))
                 .SetProperty(j => j.LeaseOwner, (string?)null)

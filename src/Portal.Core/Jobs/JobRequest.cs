@@ -3,7 +3,10 @@ using Portal.Models;
 
 namespace Portal.Core.Jobs;
 
-/// <summary>The options a person picks for one image; <paramref name="Condition"/> null is auto (detect it from the file).</summary>
+/// <summary>
+/// The options a person picks for one image; <paramref name="Condition"/> null is auto (detect it from the file);
+/// <paramref name="Faces"/> matters only where a GAN-trained network runs on a photo.
+/// </summary>
 public sealed record JobRequest(
     Guid ImageId,
     ContentType Content,
@@ -11,4 +14,5 @@ public sealed record JobRequest(
     int Scale,
     OutputFormat Format = OutputFormat.SameAsInput,
     bool StripMetadata = false,
-    InputCondition? Condition = null);
+    InputCondition? Condition = null,
+    FaceProtection Faces = FaceProtection.Protect);

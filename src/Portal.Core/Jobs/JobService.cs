@@ -8,6 +8,7 @@ using Portal.Engine;
 using Portal.Engine.Imaging;
 using Portal.Engine.Imaging.Condition;
 using Portal.Models;
+using Portal.Models.Lineup;
 
 namespace Portal.Core.Jobs;
 
@@ -98,6 +99,7 @@ public sealed class JobService(
                 DetectedCondition = detected?.Condition,
                 DetectedJpegQuality = detected?.JpegQuality,
                 DetectedNoiseSigma = detected?.NoiseSigma,
+                FaceProtection = FaceSafeModels.AppliesTo(request.Content, model.Id) ? request.Faces : null,
                 ModelId = model.Id,
                 Cost = JobPricing.Cost(image.Width, image.Height, request.Scale, request.Quality),
                 Priority = tier.QueuePriority,

@@ -9,6 +9,7 @@ using Portal.Core.Data;
 using Portal.Core.Storage;
 using Portal.Engine;
 using Portal.Engine.Imaging;
+using Portal.Models;
 
 namespace Portal.Core.Jobs;
 
@@ -97,6 +98,7 @@ public sealed partial class UpscaleWorker(
                 Scale = job.Scale,
                 Format = job.Format,
                 StripMetadata = job.StripMetadata,
+                Faces = job.FaceProtection ?? FaceProtection.Protect,
             };
             var plan = upscaler.Plan(input, request);
             var output = Path.Combine(scratch, "result" + ImageFiles.Extension(plan.Format));
@@ -112,7 +114,11 @@ public sealed partial class UpscaleWorker(
             await store.ImportAsync(resultKey, result.OutputPath, stoppingToken);
             await store.ImportAsync(thumbnailKey, thumbnailFile, stoppingToken);
 
-            var produced = new JobOutput(resultKey, thumbnailKey, result.Width, result.Height, resultBytes, runMs, result.Tiles);
+            var produced = new JobOutput(resultKey, thumbnailKey, result.Width, result.Height, resultBytes, runMs, result.Tiles)
+            {
+                FacesProtected = result.Faces is { Applied: true } faces ? faces.Faces : null,
+                FaceProtectionNote = result.Faces is { Applied: false, Note: { } note } && job.FaceProtection == FaceProtection.Protect ? note : null,
+            };
             if (await CompleteAsync(job, produced, stoppingToken))
             {
                 LogSucceeded(job.Id, result.Width, result.Height, runMs);

@@ -57,6 +57,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             job.Property(j => j.ModelId).HasMaxLength(100);
             job.Property(j => j.LeaseOwner).HasMaxLength(100);
             job.Property(j => j.Error).HasMaxLength(1000);
+            job.Property(j => j.FaceProtectionNote).HasMaxLength(500);
             job.Property(j => j.ResultKey).HasMaxLength(300);
             job.Property(j => j.ThumbnailKey).HasMaxLength(300);
             // The worker's claim query: queued (or lease-expired) jobs by priority, then age.

@@ -43,6 +43,15 @@ public class UpscaleJob
     /// <summary>The upload's estimated noise sigma, in grey levels of 255.</summary>
     public double? DetectedNoiseSigma { get; set; }
 
+    /// <summary>"Protect faces" as chosen for a GAN style on a photo; null where it does not apply (the network keeps faces anyway).</summary>
+    public FaceProtection? FaceProtection { get; set; }
+
+    /// <summary>How many faces the finished job redrew with the faithful network; null until then, or when protection did not run.</summary>
+    public int? FacesProtected { get; set; }
+
+    /// <summary>Why protection did not run although it was on (e.g. the face detector could not be loaded); null otherwise.</summary>
+    public string? FaceProtectionNote { get; set; }
+
     /// <summary>The network chosen when the job was submitted.</summary>
     public required string ModelId { get; set; }
 

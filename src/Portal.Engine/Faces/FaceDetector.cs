@@ -47,10 +47,14 @@ public sealed class FaceDetector : IDisposable
         Detect(image, options.MinFaceSize, cancellationToken);
 
     /// <summary>All faces whose shorter box side is at least <paramref name="minFaceSize"/> pixels of <paramref name="image"/>, best score first.</summary>
-    public IReadOnlyList<DetectedFace> Detect(RgbImage image, float minFaceSize, CancellationToken cancellationToken = default)
+    public IReadOnlyList<DetectedFace> Detect(RgbImage image, float minFaceSize, CancellationToken cancellationToken = default) =>
+        Detect(image, minFaceSize, options.InputSize, cancellationToken);
+
+    /// <summary>Like <see cref="Detect(RgbImage, float, CancellationToken)"/> with the detector run at another square input side (a multiple of 32).</summary>
+    public IReadOnlyList<DetectedFace> Detect(RgbImage image, float minFaceSize, int inputSize, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var boxes = DetectBoxes(image, minFaceSize);
+        var boxes = DetectBoxes(image, minFaceSize, inputSize);
         var faces = new List<DetectedFace>(boxes.Count);
         foreach (var (box, score) in boxes)
         {
@@ -68,10 +72,14 @@ public sealed class FaceDetector : IDisposable
     public IReadOnlyList<(FaceBox Box, float Score)> DetectBoxes(RgbImage image) => DetectBoxes(image, options.MinFaceSize);
 
     /// <summary>Like <see cref="DetectBoxes(RgbImage)"/> with another size threshold (in pixels of <paramref name="image"/>).</summary>
-    public IReadOnlyList<(FaceBox Box, float Score)> DetectBoxes(RgbImage image, float minFaceSize)
+    public IReadOnlyList<(FaceBox Box, float Score)> DetectBoxes(RgbImage image, float minFaceSize) => DetectBoxes(image, minFaceSize, options.InputSize);
+
+    /// <summary>Like <see cref="DetectBoxes(RgbImage, float)"/> at another square input side (a multiple of 32).</summary>
+    public IReadOnlyList<(FaceBox Box, float Score)> DetectBoxes(RgbImage image, float minFaceSize, int inputSize)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var size = options.InputSize;
+        (options with { InputSize = inputSize }).Validate();
+        var size = inputSize;
         var side = Math.Max(image.Width, image.Height);
         var input = FaceTensors.SquareResize(image, (0, 0, image.Width, image.Height), size, centre: false);
         var (raw, dims) = detector.RunSingle(input, size, size);
