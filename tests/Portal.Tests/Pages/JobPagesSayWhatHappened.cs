@@ -74,6 +74,32 @@ public sealed partial class JobPagesSayWhatHappened(JobPagesSayWhatHappened.NoWo
         Assert.Contains("Canceled. Your credits were refunded.", page);
     }
 
+    [Fact]
+    public async Task A_job_page_says_what_protect_faces_did_and_says_nothing_where_it_does_not_apply()
+    {
+        var (client, userId) = await SignInAsync();
+        var (jobId, _) = await SubmitAsync(client, userId);
+        Assert.DoesNotContain("Faces:", await client.GetStringAsync($"/jobs/{jobId}"));
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.FaceProtection, FaceProtection.Protect)
+                .SetProperty(j => j.FacesProtected, 2));
+        }
+
+        Assert.Contains("Faces: protected; 2 faces were redrawn by the faithful network.", await client.GetStringAsync($"/jobs/{jobId}"));
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.FacesProtected, (int?)null)
+                .SetProperty(j => j.FaceProtectionNote, "The face detector could not be loaded: corrupt."));
+        }
+
+        Assert.Contains("Faces: not protected. The face detector could not be loaded: corrupt.", await client.GetStringAsync($"/jobs/{jobId}"));
+    }
+
     private async Task<(HttpClient Client, string UserId)> SignInAsync()
     {
         var email = TestAccounts.NewEmail();

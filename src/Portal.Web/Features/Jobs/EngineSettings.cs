@@ -20,6 +20,9 @@ public sealed class EngineSettings
     [Range(0, 1024)]
     public int CpuThreads { get; set; }
 
+    /// <summary>"Protect faces": size threshold, detector input, margin and feather (validated at start-up).</summary>
+    public Portal.Engine.Faces.FaceProtectionOptions Faces { get; set; } = new();
+
     /// <summary>Where models that are not committed are converted on first use; empty means <c>model-cache/</c> in the data folder.</summary>
     public string? ModelCachePath { get; set; }
 }

@@ -13,7 +13,9 @@ public static class JobsServiceExtensions
     public static IServiceCollection AddUpscaling(this IServiceCollection services)
     {
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EngineSettings>().BindConfiguration(EngineSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EngineSettings>().BindConfiguration(EngineSettings.SectionName).ValidateDataAnnotations()
+            .Validate(s => ValidFaces(s.Faces), "Engine:Faces: MinFaceSize must be positive, DetectorInputSize a multiple of 32 from 32 to 2048, MaxAnalysisSide at least 64, Margin within 0..4 and Feather within 0..0.5.")
+            .ValidateOnStart();
         services.AddSingleton<IFileStore, LocalFileStore>();
         services.AddSingleton<JobEvents>();
         services.AddSingleton(sp =>
@@ -29,6 +31,7 @@ public static class JobsServiceExtensions
                     GpuDeviceId = settings.GpuDeviceId,
                     CpuThreads = settings.CpuThreads,
                     CpuPrecision = settings.CpuPrecision,
+                    Faces = settings.Faces,
                 },
                 sp.GetRequiredService<ILogger<ImageUpscaler>>());
         });
@@ -39,6 +42,19 @@ public static class JobsServiceExtensions
         services.AddSingleton<ResultRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultRetention>());
         return services;
+    }
+
+    private static bool ValidFaces(Portal.Engine.Faces.FaceProtectionOptions faces)
+    {
+        try
+        {
+            faces.Validate();
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Starts the worker only where <c>Jobs:RunWorker</c> is on, so web-only nodes can share the queue.</summary>
