@@ -9,6 +9,7 @@ using Portal.Web.Components;
 using Portal.Web.Features.Billing;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Preferences;
+using Portal.Web.Features.Security;
 using Portal.Web.Features.Uploads;
 
 namespace Portal.Web.Extensions;
@@ -37,6 +38,8 @@ public static partial class PortalPipelineExtensions
 
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        // First, so every response (errors and status pages too) carries the security headers.
+        app.UsePortalSecurityHeaders();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -44,15 +47,26 @@ public static partial class PortalPipelineExtensions
         else
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        if (app.Environment.IsProduction())
+        {
+            // Behind a reverse proxy that ends TLS, set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true (README, Operations)
+            // so the app sees https and the client's address; HSTS is only ever sent over https.
             app.UseHsts();
+            app.UseHttpsRedirection();
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Named explicitly so they run after the security headers (the host would otherwise put them first).
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(SecurityHeaders.WithoutOwnFramePolicy);
         app.MapAdditionalIdentityEndpoints();
         app.MapThemePreferenceEndpoint();
         app.MapUploadEndpoints();

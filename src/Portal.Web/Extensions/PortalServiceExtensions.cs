@@ -39,6 +39,9 @@ public static class PortalServiceExtensions
         builder.Services.AddSingleton<ModelFolder>();
         builder.Services.AddScoped<IThemePreferenceStore, ThemePreferences>();
         builder.Services.AddAccountFormRateLimit();
+        builder.Services.AddPortalSecurityHeaders();
+        builder.Services.AddPortalRateLimits();
+        builder.Services.AddScoped<LimitedJobSubmissions>();
         builder.Services.AddUpscaling();
         builder.Services.AddBilling();
         builder.Services.AddHealthChecks()

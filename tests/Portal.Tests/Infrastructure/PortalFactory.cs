@@ -31,6 +31,11 @@ public partial class PortalFactory : WebApplicationFactory<Program>
     public Dictionary<string, string> Settings { get; } = new()
     {
         ["Security:AccountFormPostsPerMinute"] = "10000",
+        ["RateLimits:Uploads:PermitLimit"] = "100000",
+        ["RateLimits:Submits:PermitLimit"] = "100000",
+        ["RateLimits:Downloads:PermitLimit"] = "100000",
+        ["RateLimits:Billing:PermitLimit"] = "100000",
+        ["RateLimits:Webhook:PermitLimit"] = "100000",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

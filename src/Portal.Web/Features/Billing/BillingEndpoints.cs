@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Core.Accounts;
 using Portal.Core.Billing;
+using Portal.Web.Features.Security;
 using Stripe;
 
 namespace Portal.Web.Features.Billing;
@@ -15,9 +16,9 @@ public static partial class BillingEndpoints
 
     public static IEndpointRouteBuilder MapBillingEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/stripe/webhook", ReceiveWebhookAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost("/api/stripe/webhook", ReceiveWebhookAsync).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(PortalRateLimits.Webhook);
 
-        var billing = app.MapGroup("/billing").RequireAuthorization();
+        var billing = app.MapGroup("/billing").RequireAuthorization().RequireRateLimiting(PortalRateLimits.Billing);
         billing.MapPost("/checkout", StartCheckoutAsync);
         billing.MapPost("/manage", ManageAsync);
         billing.MapPost("/test-checkout/complete", CompleteTestCheckoutAsync);

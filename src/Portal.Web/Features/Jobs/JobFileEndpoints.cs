@@ -6,6 +6,7 @@ using Portal.Core.Jobs;
 using Portal.Core.Storage;
 using Portal.Engine;
 using Portal.Engine.Imaging;
+using Portal.Web.Features.Security;
 
 namespace Portal.Web.Features.Jobs;
 
@@ -17,7 +18,7 @@ public static class JobFileEndpoints
 {
     public static RouteGroupBuilder MapJobFileEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api").RequireAuthorization();
+        var api = endpoints.MapGroup("/api").RequireAuthorization().RequireRateLimiting(PortalRateLimits.Downloads);
         api.MapGet("/images/{id:guid}", OriginalAsync);
         api.MapGet("/jobs/{id:guid}/result", ResultAsync);
         api.MapGet("/jobs/{id:guid}/thumbnail", ThumbnailAsync);
@@ -27,23 +28,25 @@ public static class JobFileEndpoints
 
     private static string UserId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
 
-    private static async Task<IResult> OriginalAsync(Guid id, bool? download, ClaimsPrincipal user, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> OriginalAsync(Guid id, bool? download, HttpContext context, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
     {
-        var userId = UserId(user);
+        var userId = UserId(context.User);
         var image = await db.Images.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (image is null || !await store.ExistsAsync(image.StorageKey, cancellationToken))
         {
             return TypedResults.NotFound();
         }
 
-        var extension = Path.GetExtension(image.StorageKey);
+        // The media type of the format the bytes decoded as at upload, not the name or type the browser claimed.
+        var extension = ImageFiles.Extension(image.Format);
+        UserFileHeaders.Apply(context.Response, Path.ChangeExtension(image.FileName, extension), download == true);
         return TypedResults.Stream(await store.OpenReadAsync(image.StorageKey, cancellationToken), ImageFiles.ContentType(extension),
-            download == true ? image.FileName : null, enableRangeProcessing: true);
+            enableRangeProcessing: true);
     }
 
-    private static async Task<IResult> ResultAsync(Guid id, string? format, bool? download, ClaimsPrincipal user, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ResultAsync(Guid id, string? format, bool? download, HttpContext context, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
     {
-        var userId = UserId(user);
+        var userId = UserId(context.User);
         var found = await (from job in db.Jobs.AsNoTracking().OwnedBy(userId)
                            join image in db.Images.AsNoTracking() on job.ImageId equals image.Id
                            where job.Id == id && job.Status == JobStatus.Succeeded
@@ -71,8 +74,9 @@ public static class JobFileEndpoints
         var name = $"{Path.GetFileNameWithoutExtension(found.FileName)}-x{found.Scale}{wanted}";
         if (wanted == stored)
         {
+            UserFileHeaders.Apply(context.Response, name, download == true);
             return TypedResults.Stream(await store.OpenReadAsync(found.ResultKey, cancellationToken), ImageFiles.ContentType(wanted),
-                download == true ? name : null, enableRangeProcessing: true);
+                enableRangeProcessing: true);
         }
 
         // Another format: the engine converts into a temporary file that is deleted once sent.
@@ -89,16 +93,22 @@ public static class JobFileEndpoints
         }
 
         var stream = new FileStream(converted, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        return TypedResults.Stream(stream, ImageFiles.ContentType(wanted), download == true ? name : null);
+        UserFileHeaders.Apply(context.Response, name, download == true);
+        return TypedResults.Stream(stream, ImageFiles.ContentType(wanted));
     }
 
-    private static async Task<IResult> ThumbnailAsync(Guid id, ClaimsPrincipal user, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ThumbnailAsync(Guid id, HttpContext context, PortalDbContext db, IFileStore store, CancellationToken cancellationToken)
     {
-        var userId = UserId(user);
+        var userId = UserId(context.User);
         var key = await db.Jobs.AsNoTracking().OwnedBy(userId).Where(j => j.Id == id).Select(j => j.ThumbnailKey).FirstOrDefaultAsync(cancellationToken);
-        return key is null || !await store.ExistsAsync(key, cancellationToken)
-            ? TypedResults.NotFound()
-            : TypedResults.Stream(await store.OpenReadAsync(key, cancellationToken), "image/webp");
+        if (key is null || !await store.ExistsAsync(key, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        // Thumbnails are written by the engine as WebP (StorageKeys.Thumbnail).
+        UserFileHeaders.Apply(context.Response, $"thumbnail-{id:N}.webp", attachment: false);
+        return TypedResults.Stream(await store.OpenReadAsync(key, cancellationToken), "image/webp");
     }
 
     /// <summary>Many results as one ZIP, written straight to the response (no temporary archive).</summary>
@@ -119,7 +129,7 @@ public static class JobFileEndpoints
         }
 
         context.Response.ContentType = "application/zip";
-        context.Response.Headers.ContentDisposition = "attachment; filename=\"upscaled.zip\"";
+        UserFileHeaders.Apply(context.Response, "upscaled.zip", attachment: true);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         await using var archive = new ZipArchive(context.Response.BodyWriter.AsStream(), ZipArchiveMode.Create, leaveOpen: true);
         foreach (var file in files)

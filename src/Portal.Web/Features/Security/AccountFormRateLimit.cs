@@ -7,6 +7,7 @@ namespace Portal.Web.Features.Security;
 /// <summary>
 /// Limits form posts to the log-in, registration and recovery pages per client address.
 /// Only posts count: reading the page is free, guessing passwords is not.
+/// Refusals are answered by <see cref="PortalRateLimits"/>, the one owner of the 429 response.
 /// </summary>
 public static class AccountFormRateLimit
 {
@@ -16,7 +17,6 @@ public static class AccountFormRateLimit
     {
         services.AddRateLimiter(limiter =>
         {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(PolicyName, context =>
             {
                 if (!HttpMethods.IsPost(context.Request.Method))
@@ -33,17 +33,6 @@ public static class AccountFormRateLimit
                     QueueLimit = 0,
                 });
             });
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-                }
-
-                await context.HttpContext.Response.WriteAsync(
-                    "Too many attempts from your address. Please wait a minute and try again.", cancellationToken);
-            };
         });
         return services;
     }

@@ -9,6 +9,7 @@ using Portal.Core.Storage;
 using Portal.Core.Uploads;
 using Portal.Engine;
 using Portal.Engine.Imaging;
+using Portal.Web.Features.Security;
 
 namespace Portal.Web.Features.Uploads;
 
@@ -22,6 +23,7 @@ public static partial class UploadEndpoints
     public static IEndpointConventionBuilder MapUploadEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/api/uploads", UploadAsync)
             .RequireAuthorization()
+            .RequireRateLimiting(PortalRateLimits.Uploads)
             .DisableAntiforgery(); // validated by hand below, from the header, so the body is never buffered as a form
 
     private static async Task<IResult> UploadAsync(
