@@ -57,6 +57,7 @@ public sealed class PortalServer : IAsyncLifetime
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(20_000);
+        await CspViolations.WatchAsync(context);
         return await context.NewPageAsync();
     }
 
