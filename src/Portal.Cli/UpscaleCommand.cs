@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Portal.Engine;
-using Portal.Engine.Inference;
 using Portal.Engine.Imaging;
+using Portal.Engine.Inference;
 using Portal.Models;
 
 namespace Portal.Cli;
@@ -177,17 +177,17 @@ internal static class UpscaleCommand
     private sealed class ProgressBar : IProgress<UpscaleProgress>
     {
         private const int Width = 30;
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly Lock _lock = new();
-        private UpscaleStage _stage;
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private readonly Lock gate = new();
+        private UpscaleStage stage;
 
         public void Report(UpscaleProgress value)
         {
-            lock (_lock)
+            lock (gate)
             {
-                _stage = value.Stage;
+                stage = value.Stage;
                 var filled = (int)Math.Round(value.Fraction * Width);
-                var elapsed = _clock.Elapsed.TotalSeconds;
+                var elapsed = clock.Elapsed.TotalSeconds;
                 var eta = value.TilesDone > 0 && value.TilesDone < value.TilesTotal
                     ? string.Create(CultureInfo.InvariantCulture, $", about {elapsed / value.TilesDone * (value.TilesTotal - value.TilesDone):0} s left")
                     : string.Empty;
@@ -207,9 +207,9 @@ internal static class UpscaleCommand
 
         public void Finish()
         {
-            lock (_lock)
+            lock (gate)
             {
-                if (_stage != UpscaleStage.Reading)
+                if (stage != UpscaleStage.Reading)
                 {
                     Console.Error.WriteLine();
                 }

@@ -20,27 +20,27 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
 {
     public static readonly IReadOnlyList<int> SupportedScales = [2, 3, 4, 8];
 
-    private readonly ILogger _logger = logger ?? NullLogger<ImageUpscaler>.Instance;
-    private readonly SessionCache _sessions = new(options, (ILogger?)logger ?? NullLogger.Instance);
-    private readonly ModelStore _store = new(
+    private readonly ILogger log = logger ?? NullLogger<ImageUpscaler>.Instance;
+    private readonly SessionCache sessions = new(options, (ILogger?)logger ?? NullLogger.Instance);
+    private readonly ModelStore store = new(
         options.ModelsDirectory,
         options.ModelCacheDirectory,
         message => (logger ?? (ILogger)NullLogger.Instance).LogInformation("{Message}", message));
-    private readonly Lock _manifestLock = new();
-    private readonly Lazy<FaceDetectorLoad> _faceDetector = new(() => FaceDetectorLoad.Open(options.Faces, options.ModelsDirectory, options.CpuThreads));
+    private readonly Lock manifestLock = new();
+    private readonly Lazy<FaceDetectorLoad> faceDetector = new(() => FaceDetectorLoad.Open(options.Faces, options.ModelsDirectory, options.CpuThreads));
 
     public EngineOptions Options { get; } = options;
 
     /// <summary>Why the GPU is not used, once it has been tried; null while unknown or when it works.</summary>
-    public string? GpuUnavailableReason => _sessions.GpuUnavailableReason;
+    public string? GpuUnavailableReason => sessions.GpuUnavailableReason;
 
     public ModelManifest Manifest
     {
         get
         {
-            lock (_manifestLock)
+            lock (manifestLock)
             {
-                return _store.Manifest;
+                return store.Manifest;
             }
         }
     }
@@ -119,7 +119,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
                 progress?.Report(new UpscaleProgress(UpscaleStage.LoadingModel, 0, 0));
                 if (!RunsInt8WithoutFloat(plan.Model))
                 {
-                    await _store.EnsureInstalledAsync(plan.Model, cancellationToken).ConfigureAwait(false);
+                    await store.EnsureInstalledAsync(plan.Model, cancellationToken).ConfigureAwait(false);
                 }
 
                 var model = LoadModel(plan.Model);
@@ -143,7 +143,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             return FaceSafety.Off($"The lineup has no faithful x{plan.Model.Scale} network installed to redraw faces for {plan.Model.Id}.");
         }
 
-        var detector = _faceDetector.Value;
+        var detector = faceDetector.Value;
         if (detector.Detector is null)
         {
             return FaceSafety.Off(detector.Failure!);
@@ -153,7 +153,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         {
             if (!RunsInt8WithoutFloat(faithful))
             {
-                await _store.EnsureInstalledAsync(faithful, cancellationToken).ConfigureAwait(false);
+                await store.EnsureInstalledAsync(faithful, cancellationToken).ConfigureAwait(false);
             }
 
             return new FaceSafety(detector.Detector, LoadModel(faithful), faithful.Id, null);
@@ -166,10 +166,10 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
 
     /// <summary>Fetches and converts a model that is not committed, once; returns its path.</summary>
     public Task<string> EnsureInstalledAsync(ModelEntry entry, CancellationToken cancellationToken = default) =>
-        _store.EnsureInstalledAsync(entry, cancellationToken);
+        store.EnsureInstalledAsync(entry, cancellationToken);
 
     /// <summary>True when the model's ONNX file is present (committed, or already fetched and converted).</summary>
-    public bool IsInstalled(ModelEntry entry) => _store.IsInstalled(entry);
+    public bool IsInstalled(ModelEntry entry) => store.IsInstalled(entry);
 
     /// <summary>Loads the sessions for these models and runs each once at the tile shape in use.</summary>
     public void WarmUp(IEnumerable<string> modelIds, CancellationToken cancellationToken = default)
@@ -181,7 +181,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             var entry = Manifest.FindById(id) ?? throw UnknownModel(id);
             if (!File.Exists(ModelPath(entry)) && !RunsInt8WithoutFloat(entry))
             {
-                _logger.LogInformation("Skipping warm-up of {Model}: not installed yet.", id);
+                log.LogInformation("Skipping warm-up of {Model}: not installed yet.", id);
                 continue;
             }
 
@@ -190,7 +190,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             var side = TileSizeFor(model.Device, null, model.Precision, overlap) + (2 * overlap);
             var started = Stopwatch.GetTimestamp();
             model.WarmUp(side, side);
-            _logger.LogInformation("Warmed up {Model} at {Side}x{Side} in {Ms:0} ms.", id, side, side, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            log.LogInformation("Warmed up {Model} at {Side}x{Side} in {Ms:0} ms.", id, side, side, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
@@ -206,7 +206,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
                 $"The model '{entry.Id}' is not installed yet; it is fetched and converted on first use.");
         }
 
-        return _sessions.Get(path, _store.Int8PathOf(entry), entry.Scale);
+        return sessions.Get(path, store.Int8PathOf(entry), entry.Scale);
     }
 
     /// <summary>
@@ -215,13 +215,13 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
     /// </summary>
     private bool RunsInt8WithoutFloat(ModelEntry entry) =>
         Options.CpuPrecision == ModelPrecision.Int8
-        && _store.Int8PathOf(entry) is not null
-        && (!Options.UseGpu || _sessions.GpuUnavailableReason is not null);
+        && store.Int8PathOf(entry) is not null
+        && (!Options.UseGpu || sessions.GpuUnavailableReason is not null);
 
     public string ModelPath(ModelEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return _store.PathOf(entry);
+        return store.PathOf(entry);
     }
 
     /// <summary>The model a request runs: by id, else the lineup's model for its stated condition (clean when auto).</summary>
@@ -325,7 +325,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
 
             progress?.Report(new UpscaleProgress(UpscaleStage.Done, steps, steps));
             var elapsed = Stopwatch.GetElapsedTime(started);
-            _logger.LogInformation(
+            log.LogInformation(
                 "Upscaled {Input} with {Model} to {Width}x{Height} in {Seconds:0.0} s ({Tiles} tiles of {Tile} px, overlap {Overlap}, {Device} {Precision}).",
                 Path.GetFileName(inputPath), plan.Model.Id, plan.OutputWidth, plan.OutputHeight, elapsed.TotalSeconds, tiles.Count, tileSize, overlap, device, model.Precision);
             return new UpscaleResult(
@@ -366,7 +366,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         faces ??= FaceSafety.Off("No face detector was given to this run.");
         if (faces.Detector is null || faces.Faithful is null)
         {
-            _logger.LogWarning("Faces are not protected for {Model}: {Reason}", plan.Model.Id, faces.OffReason);
+            log.LogWarning("Faces are not protected for {Model}: {Reason}", plan.Model.Id, faces.OffReason);
             return (null, FaceProtectionReport.Off(faces.OffReason!), 0);
         }
 
@@ -382,14 +382,14 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             var tileSize = TileSizeFor(device, request.TileSize, faces.Faithful.Precision, overlap);
             var (compositor, report, steps) = FaceProtectionPass.Run(
                 source, faces.Detector, faces.Faithful, faces.FaithfulId!, Options.Faces, tileSize, overlap, mainTiles, progress, cancellationToken);
-            _logger.LogInformation(
+            log.LogInformation(
                 "{Faces} face(s) in {Regions} region(s) for {Model}: found in {DetectMs:0} ms, redrawn by {Faithful} in {RedrawMs:0} ms.",
                 report.Faces, report.Regions.Count, plan.Model.Id, report.DetectionTime.TotalMilliseconds, faces.FaithfulId, report.RedrawTime.TotalMilliseconds);
             return (compositor, report, steps);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Faces are not protected for {Model}: the face pass failed.", plan.Model.Id);
+            log.LogWarning(e, "Faces are not protected for {Model}: the face pass failed.", plan.Model.Id);
             return (null, FaceProtectionReport.Off($"The face pass failed ({e.Message})."), 0);
         }
     }
@@ -422,10 +422,10 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
 
     public void Dispose()
     {
-        _sessions.Dispose();
-        if (_faceDetector.IsValueCreated)
+        sessions.Dispose();
+        if (faceDetector.IsValueCreated)
         {
-            _faceDetector.Value.Detector?.Dispose();
+            faceDetector.Value.Detector?.Dispose();
         }
     }
 }

@@ -5,9 +5,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Accounts;
@@ -78,7 +78,7 @@ internal static class WebBenchmarks
         var managedBefore = GC.GetTotalMemory(forceFullCollection: true);
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var rssBefore = process.WorkingSet64;
-        long peakRss = rssBefore;
+        var peakRss = rssBefore;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {

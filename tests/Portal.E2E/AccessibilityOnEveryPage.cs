@@ -1,5 +1,4 @@
 using System.Text;
-using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Portal.E2E.Infrastructure;

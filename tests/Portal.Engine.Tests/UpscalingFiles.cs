@@ -8,8 +8,8 @@ namespace Portal.Engine.Tests;
 /// <summary>Whole files through the engine with a stand-in network: formats, alpha, grey, depth, metadata.</summary>
 public sealed class UpscalingFiles : IDisposable
 {
-    private readonly TempDirectory _temp = new();
-    private readonly ImageUpscaler _upscaler = new(new EngineOptions { ModelsDirectory = "/nonexistent", CpuTileSize = 48 });
+    private readonly TempDirectory temp = new();
+    private readonly ImageUpscaler upscaler = new(new EngineOptions { ModelsDirectory = "/nonexistent", CpuTileSize = 48 });
 
     [Theory]
     [InlineData("photo.jpg", OutputFormat.SameAsInput, "jpegload")]
@@ -115,10 +115,10 @@ public sealed class UpscalingFiles : IDisposable
     {
         var entry = TestModels.Entry("stand-in-x4", 4);
         var header = ImageInspector.ReadHeader(FixturePath.Of("photo.png"));
-        var plan = _upscaler.PlanFor(header, entry, new UpscaleRequest { Scale = 8 });
-        var output = _temp.File("x8.png");
+        var plan = upscaler.PlanFor(header, entry, new UpscaleRequest { Scale = 8 });
+        var output = temp.File("x8.png");
 
-        var result = _upscaler.Run(plan, new BlurNearestModel(4, 1), ExecutionDevice.Cpu, FixturePath.Of("photo.png"), output, new UpscaleRequest { Scale = 8 }, null, CancellationToken.None);
+        var result = upscaler.Run(plan, new BlurNearestModel(4, 1), ExecutionDevice.Cpu, FixturePath.Of("photo.png"), output, new UpscaleRequest { Scale = 8 }, null, CancellationToken.None);
 
         Assert.True(result.Resampled);
         Assert.Contains("resampling by 2", plan.Describe(), StringComparison.Ordinal);
@@ -143,7 +143,7 @@ public sealed class UpscalingFiles : IDisposable
         var header = ImageInspector.ReadHeader(FixturePath.Of("strip-10x60000.png"));
 
         var error = Assert.Throws<UpscaleException>(() =>
-            _upscaler.PlanFor(header, TestModels.Entry("m", 2), new UpscaleRequest { Scale = 2, Format = OutputFormat.WebP }));
+            upscaler.PlanFor(header, TestModels.Entry("m", 2), new UpscaleRequest { Scale = 2, Format = OutputFormat.WebP }));
 
         Assert.Equal(UpscaleErrorCode.OutputTooLarge, error.Code);
         Assert.Equal("The result would be 20 x 120,000 pixels, but WebP images can be at most 16,383 pixels on a side; choose PNG or a smaller scale.", error.Message);
@@ -155,29 +155,29 @@ public sealed class UpscalingFiles : IDisposable
         using var cts = new CancellationTokenSource();
         var request = new UpscaleRequest { Scale = 2 };
         var header = ImageInspector.ReadHeader(FixturePath.Of("texture.png"));
-        var plan = _upscaler.PlanFor(header, TestModels.Entry("m", 2), request);
-        var output = _temp.File("cancelled.png");
+        var plan = upscaler.PlanFor(header, TestModels.Entry("m", 2), request);
+        var output = temp.File("cancelled.png");
 
-        Assert.Throws<OperationCanceledException>(() => _upscaler.Run(
+        Assert.Throws<OperationCanceledException>(() => upscaler.Run(
             plan, new BlurNearestModel(2, 1), ExecutionDevice.Cpu, FixturePath.Of("texture.png"), output, request,
             new SyncProgress<UpscaleProgress>(p => { if (p.TilesDone == 1) cts.Cancel(); }), cts.Token));
 
-        Assert.Empty(Directory.GetFiles(_temp.Path));
+        Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
     private string Upscale(string file, UpscaleRequest request, int radius = 1)
     {
         var input = FixturePath.Of(file);
         var header = ImageInspector.ReadHeader(input, ImageLimits.Default);
-        var plan = _upscaler.PlanFor(header, TestModels.Entry("stand-in", request.Scale), request);
-        var output = _temp.File(Guid.NewGuid().ToString("N") + "-" + Path.GetFileNameWithoutExtension(file));
-        _upscaler.Run(plan, new BlurNearestModel(request.Scale, radius), ExecutionDevice.Cpu, input, output, request, null, CancellationToken.None);
+        var plan = upscaler.PlanFor(header, TestModels.Entry("stand-in", request.Scale), request);
+        var output = temp.File(Guid.NewGuid().ToString("N") + "-" + Path.GetFileNameWithoutExtension(file));
+        upscaler.Run(plan, new BlurNearestModel(request.Scale, radius), ExecutionDevice.Cpu, input, output, request, null, CancellationToken.None);
         return output;
     }
 
     public void Dispose()
     {
-        _upscaler.Dispose();
-        _temp.Dispose();
+        upscaler.Dispose();
+        temp.Dispose();
     }
 }

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Portal.Core.Data;
 
 /// <summary>Configuration section <c>Database</c>.</summary>

@@ -8,14 +8,14 @@ namespace Portal.Core.Jobs;
 /// </summary>
 public sealed class JobEvents
 {
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
     });
 
     public event Action<JobUpdate>? Changed;
 
-    public void WakeWorker() => _wake.Writer.TryWrite(true);
+    public void WakeWorker() => wake.Writer.TryWrite(true);
 
     /// <summary>Waits for a wake-up or the timeout, whichever comes first.</summary>
     public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -24,7 +24,7 @@ public sealed class JobEvents
         timer.CancelAfter(timeout);
         try
         {
-            await _wake.Reader.ReadAsync(timer.Token);
+            await wake.Reader.ReadAsync(timer.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

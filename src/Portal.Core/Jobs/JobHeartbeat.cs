@@ -10,38 +10,38 @@ namespace Portal.Core.Jobs;
 /// </summary>
 internal sealed class JobHeartbeat : IProgress<UpscaleProgress>, IAsyncDisposable
 {
-    private readonly IServiceScopeFactory _scopes;
-    private readonly TimeProvider _clock;
-    private readonly UpscaleJob _job;
-    private readonly string _workerId;
-    private readonly JobEvents _events;
-    private readonly CancellationTokenSource _cancel;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-    private UpscaleProgress _latest;
+    private readonly IServiceScopeFactory scopes;
+    private readonly TimeProvider clock;
+    private readonly UpscaleJob job;
+    private readonly string workerId;
+    private readonly JobEvents events;
+    private readonly CancellationTokenSource cancel;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+    private UpscaleProgress latest;
 
     public JobHeartbeat(IServiceScopeFactory scopes, TimeProvider clock, UpscaleJob job, string workerId, JobEvents events, CancellationTokenSource cancel)
     {
-        (_scopes, _clock, _job, _workerId, _events, _cancel) = (scopes, clock, job, workerId, events, cancel);
-        _loop = BeatAsync();
+        (this.scopes, this.clock, this.job, this.workerId, this.events, this.cancel) = (scopes, clock, job, workerId, events, cancel);
+        loop = BeatAsync();
     }
 
     public bool CancelRequested { get; private set; }
 
     public void Report(UpscaleProgress value)
     {
-        _latest = value;
-        _events.Publish(new JobUpdate(_job.Id, _job.UserId, JobStatus.Running, value.TilesDone, value.TilesTotal, null));
+        latest = value;
+        events.Publish(new JobUpdate(job.Id, job.UserId, JobStatus.Running, value.TilesDone, value.TilesTotal, null));
     }
 
     private async Task BeatAsync()
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _clock);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token))
+            while (await timer.WaitForNextTickAsync(stop.Token))
             {
-                await WriteAsync(_latest);
+                await WriteAsync(latest);
             }
         }
         catch (OperationCanceledException)
@@ -53,15 +53,15 @@ internal sealed class JobHeartbeat : IProgress<UpscaleProgress>, IAsyncDisposabl
     {
         try
         {
-            await using var scope = _scopes.CreateAsyncScope();
+            await using var scope = scopes.CreateAsyncScope();
             var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
-            if (await queue.RenewAsync(_job.Id, _workerId, value.TilesDone, value.TilesTotal, _stop.Token))
+            if (await queue.RenewAsync(job.Id, workerId, value.TilesDone, value.TilesTotal, stop.Token))
             {
                 CancelRequested = true;
-                await _cancel.CancelAsync();
+                await cancel.CancelAsync();
             }
         }
-        catch (Exception) when (!_stop.IsCancellationRequested)
+        catch (Exception) when (!stop.IsCancellationRequested)
         {
             // A missed beat only shortens the lease; the next second tries again.
         }
@@ -69,15 +69,15 @@ internal sealed class JobHeartbeat : IProgress<UpscaleProgress>, IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
+        await stop.CancelAsync();
         try
         {
-            await _loop;
+            await loop;
         }
         catch (OperationCanceledException)
         {
         }
 
-        _stop.Dispose();
+        stop.Dispose();
     }
 }

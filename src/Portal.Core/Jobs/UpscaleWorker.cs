@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Billing;
 using Portal.Core.Data;
 using Portal.Core.Storage;
 using Portal.Engine;
@@ -29,7 +28,7 @@ public sealed partial class UpscaleWorker(
     ILogger<UpscaleWorker> logger) : BackgroundService
 {
     // Unique per process start, so a restarted process never mistakes an old lease for its own.
-    private readonly string _workerId = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly string workerId = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,14 +69,14 @@ public sealed partial class UpscaleWorker(
     public async Task<UpscaleJob?> ClaimNextAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<JobQueue>().ClaimAsync(_workerId, cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<JobQueue>().ClaimAsync(workerId, cancellationToken);
     }
 
     private async Task RunAsync(UpscaleJob job, CancellationToken stoppingToken)
     {
         LogClaimed(job.Id, job.ModelId, job.Attempts);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var heartbeat = new JobHeartbeat(scopes, clock, job, _workerId, events, cancel);
+        var heartbeat = new JobHeartbeat(scopes, clock, job, workerId, events, cancel);
         var scratch = Path.Combine(Path.GetTempPath(), "upscale-portal-work", $"{job.Id:N}");
         Directory.CreateDirectory(scratch);
         try
@@ -164,14 +163,14 @@ public sealed partial class UpscaleWorker(
     private async Task<bool> CompleteAsync(UpscaleJob job, JobOutput output, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<JobQueue>().CompleteAsync(job, _workerId, output, cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<JobQueue>().CompleteAsync(job, workerId, output, cancellationToken);
     }
 
     // Not cancelled by shutdown: a job that already failed must still be recorded (and refunded).
     private async Task FailAsync(UpscaleJob job, JobStatus status, string message)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<JobQueue>().FailAsync(job, _workerId, status, message, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<JobQueue>().FailAsync(job, workerId, status, message, CancellationToken.None);
     }
 
     /// <summary>Jobs that crashed their worker too often are failed and refunded instead of retried forever.</summary>

@@ -3,7 +3,7 @@ namespace Portal.Core.Billing;
 /// <summary>
 /// A person's credit balance, one row per account, in two buckets: subscription credits (refilled monthly,
 /// expire when the subscription ends) and pack credits (bought once, never expire). Balances only move
-/// through <see cref="CreditLedger"/>, by conditional updates, in the same transaction as their ledger entry.
+/// through the credit ledger (Portal.Core), by conditional updates, in the same transaction as their ledger entry.
 /// </summary>
 public class CreditAccount
 {

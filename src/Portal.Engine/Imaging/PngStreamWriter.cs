@@ -16,20 +16,20 @@ internal sealed class PngStreamWriter : WriteOnlyStream
     private const int ChunkBytes = 1 << 18;
     private static readonly uint[] CrcTable = MakeCrcTable();
 
-    private readonly Stream _file;
-    private readonly bool _sixteenBit;
-    private readonly long _rowBytes;
-    private readonly IdatStream _idat;
-    private readonly ZLibStream _deflate;
-    private readonly byte[] _swap = new byte[1 << 16];
-    private long _rowPosition;
-    private bool _finished;
+    private readonly Stream output;
+    private readonly bool sixteenBit;
+    private readonly long rowBytes;
+    private readonly IdatStream idat;
+    private readonly ZLibStream deflate;
+    private readonly byte[] swap = new byte[1 << 16];
+    private long rowPosition;
+    private bool finished;
 
     public PngStreamWriter(Stream file, int width, int height, bool sixteenBit)
     {
-        _file = file;
-        _sixteenBit = sixteenBit;
-        _rowBytes = (long)width * 3 * (sixteenBit ? 2 : 1);
+        output = file;
+        this.sixteenBit = sixteenBit;
+        rowBytes = (long)width * 3 * (sixteenBit ? 2 : 1);
         file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         Span<byte> ihdr = stackalloc byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
@@ -37,8 +37,8 @@ internal sealed class PngStreamWriter : WriteOnlyStream
         ihdr[8] = (byte)(sixteenBit ? 16 : 8);
         ihdr[9] = 2; // truecolour RGB
         WriteChunk(file, "IHDR"u8, ihdr);
-        _idat = new IdatStream(file);
-        _deflate = new ZLibStream(_idat, CompressionLevel.Fastest, leaveOpen: true);
+        idat = new IdatStream(file);
+        deflate = new ZLibStream(idat, CompressionLevel.Fastest, leaveOpen: true);
     }
 
     /// <summary>Samples as the engine holds them: bytes, or native-endian 16-bit values.</summary>
@@ -46,41 +46,41 @@ internal sealed class PngStreamWriter : WriteOnlyStream
     {
         while (!buffer.IsEmpty)
         {
-            if (_rowPosition == 0)
+            if (rowPosition == 0)
             {
-                _deflate.WriteByte(0); // filter type "none"
+                deflate.WriteByte(0); // filter type "none"
             }
 
-            var take = (int)Math.Min(buffer.Length, _rowBytes - _rowPosition);
+            var take = (int)Math.Min(buffer.Length, rowBytes - rowPosition);
             WriteSamples(buffer[..take]);
             buffer = buffer[take..];
-            _rowPosition = (_rowPosition + take) % _rowBytes;
+            rowPosition = (rowPosition + take) % rowBytes;
         }
     }
 
     /// <summary>Ends the deflate stream and writes IEND. Must be called once all rows are written.</summary>
     public void Finish()
     {
-        if (_finished)
+        if (finished)
         {
             return;
         }
 
-        _finished = true;
-        _deflate.Dispose();
-        _idat.Flush();
-        WriteChunk(_file, "IEND"u8, []);
-        _file.Flush();
+        finished = true;
+        deflate.Dispose();
+        idat.Flush();
+        WriteChunk(output, "IEND"u8, []);
+        output.Flush();
     }
 
-    public override void Flush() => _deflate.Flush();
+    public override void Flush() => deflate.Flush();
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _deflate.Dispose();
-            _idat.Dispose();
+            deflate.Dispose();
+            idat.Dispose();
         }
 
         base.Dispose(disposing);
@@ -88,21 +88,21 @@ internal sealed class PngStreamWriter : WriteOnlyStream
 
     private void WriteSamples(ReadOnlySpan<byte> samples)
     {
-        if (!_sixteenBit || !BitConverter.IsLittleEndian)
+        if (!sixteenBit || !BitConverter.IsLittleEndian)
         {
-            _deflate.Write(samples);
+            deflate.Write(samples);
             return;
         }
 
         // PNG stores 16-bit samples big-endian. Rows hold whole samples, and writes never split one.
         while (!samples.IsEmpty)
         {
-            var take = Math.Min(samples.Length, _swap.Length);
-            var swapped = _swap.AsSpan(0, take);
+            var take = Math.Min(samples.Length, swap.Length);
+            var swapped = swap.AsSpan(0, take);
             BinaryPrimitives.ReverseEndianness(
                 System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(samples[..take]),
                 System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(swapped));
-            _deflate.Write(swapped);
+            deflate.Write(swapped);
             samples = samples[take..];
         }
     }
@@ -149,18 +149,18 @@ internal sealed class PngStreamWriter : WriteOnlyStream
     /// <summary>Collects deflate output and emits it as IDAT chunks of up to 256 KB.</summary>
     private sealed class IdatStream(Stream file) : WriteOnlyStream
     {
-        private readonly byte[] _buffer = new byte[ChunkBytes];
-        private int _used;
+        private readonly byte[] pending = new byte[ChunkBytes];
+        private int used;
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             while (!buffer.IsEmpty)
             {
-                var take = Math.Min(buffer.Length, _buffer.Length - _used);
-                buffer[..take].CopyTo(_buffer.AsSpan(_used));
-                _used += take;
+                var take = Math.Min(buffer.Length, pending.Length - used);
+                buffer[..take].CopyTo(pending.AsSpan(used));
+                used += take;
                 buffer = buffer[take..];
-                if (_used == _buffer.Length)
+                if (used == pending.Length)
                 {
                     Flush();
                 }
@@ -169,10 +169,10 @@ internal sealed class PngStreamWriter : WriteOnlyStream
 
         public override void Flush()
         {
-            if (_used > 0)
+            if (used > 0)
             {
-                WriteChunk(file, "IDAT"u8, _buffer.AsSpan(0, _used));
-                _used = 0;
+                WriteChunk(file, "IDAT"u8, pending.AsSpan(0, used));
+                used = 0;
             }
         }
     }

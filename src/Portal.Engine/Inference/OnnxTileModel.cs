@@ -5,20 +5,20 @@ namespace Portal.Engine.Inference;
 /// <summary>One ONNX Runtime session behind the tile contract.</summary>
 public sealed class OnnxTileModel : ITileModel, IDisposable
 {
-    private readonly InferenceSession _session;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly HashSet<(int, int)> _warmShapes = [];
-    private readonly Lock _warmLock = new();
+    private readonly InferenceSession session;
+    private readonly string[] inputNames;
+    private readonly string[] outputNames;
+    private readonly HashSet<(int, int)> warmShapes = [];
+    private readonly Lock warmLock = new();
 
     internal OnnxTileModel(InferenceSession session, int scale, ExecutionDevice device, ModelPrecision precision)
     {
         Precision = precision;
-        _session = session;
+        this.session = session;
         Scale = scale;
         Device = device;
-        _inputNames = [session.InputNames[0]];
-        _outputNames = [session.OutputNames[0]];
+        inputNames = [session.InputNames[0]];
+        outputNames = [session.OutputNames[0]];
     }
 
     public int Scale { get; }
@@ -47,7 +47,7 @@ public sealed class OnnxTileModel : ITileModel, IDisposable
         using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
         try
         {
-            _session.Run(runOptions, _inputNames, [inValue], _outputNames, [outValue]);
+            session.Run(runOptions, inputNames, [inValue], outputNames, [outValue]);
         }
         catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
@@ -58,18 +58,18 @@ public sealed class OnnxTileModel : ITileModel, IDisposable
             throw new UpscaleException(UpscaleErrorCode.InferenceFailed, "The upscaling network failed on this image.", e);
         }
 
-        lock (_warmLock)
+        lock (warmLock)
         {
-            _warmShapes.Add((width, height));
+            warmShapes.Add((width, height));
         }
     }
 
     /// <summary>Runs one blank tile of this shape unless already done; the first run at a shape is several times slower.</summary>
     public void WarmUp(int width, int height)
     {
-        lock (_warmLock)
+        lock (warmLock)
         {
-            if (_warmShapes.Contains((width, height)))
+            if (warmShapes.Contains((width, height)))
             {
                 return;
             }
@@ -80,5 +80,5 @@ public sealed class OnnxTileModel : ITileModel, IDisposable
         Run(input, width, height, output, CancellationToken.None);
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => session.Dispose();
 }

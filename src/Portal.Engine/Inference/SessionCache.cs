@@ -10,11 +10,11 @@ namespace Portal.Engine.Inference;
 /// </summary>
 public sealed class SessionCache(EngineOptions options, ILogger logger) : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Path, bool Gpu), Lazy<OnnxTileModel>> _sessions = new();
-    private string? _gpuUnavailableReason;
+    private readonly ConcurrentDictionary<(string Path, bool Gpu), Lazy<OnnxTileModel>> sessions = new();
+    private string? gpuUnavailableReason;
 
     /// <summary>Why CUDA could not be used, once a GPU session has been tried and failed.</summary>
-    public string? GpuUnavailableReason => _gpuUnavailableReason;
+    public string? GpuUnavailableReason => gpuUnavailableReason;
 
     /// <param name="onnxPath">The float32 model.</param>
     /// <param name="int8Path">Its int8 variant, if it has one: what the CPU runs unless float32 is configured.</param>
@@ -23,14 +23,14 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
         var key = (Path.GetFullPath(onnxPath), options.UseGpu);
         var cpuPath = int8Path is not null && options.CpuPrecision == ModelPrecision.Int8 ? int8Path : onnxPath;
         // Without the float32 file (a fetched model not fetched yet) only the int8 variant can run.
-        var lazy = _sessions.GetOrAdd(key, k => new Lazy<OnnxTileModel>(() => Create(k.Path, cpuPath, scale, k.Gpu && File.Exists(k.Path))));
+        var lazy = sessions.GetOrAdd(key, k => new Lazy<OnnxTileModel>(() => Create(k.Path, cpuPath, scale, k.Gpu && File.Exists(k.Path))));
         try
         {
             return lazy.Value;
         }
         catch
         {
-            _sessions.TryRemove(new KeyValuePair<(string, bool), Lazy<OnnxTileModel>>(key, lazy));
+            sessions.TryRemove(new KeyValuePair<(string, bool), Lazy<OnnxTileModel>>(key, lazy));
             throw;
         }
     }
@@ -81,9 +81,9 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
                 reason += " (ONNX Runtime 1.31 needs the CUDA 13 and cuDNN 9 libraries, e.g. libcublasLt.so.13, and a visible GPU)";
             }
 
-            if (Interlocked.CompareExchange(ref _gpuUnavailableReason, reason, null) is null)
+            if (Interlocked.CompareExchange(ref gpuUnavailableReason, reason, null) is null)
             {
-                logger.LogWarning("CUDA is not usable, running on the CPU instead: {Reason}", _gpuUnavailableReason);
+                logger.LogWarning("CUDA is not usable, running on the CPU instead: {Reason}", gpuUnavailableReason);
             }
 
             return null;
@@ -118,7 +118,7 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
 
     public void Dispose()
     {
-        foreach (var lazy in _sessions.Values)
+        foreach (var lazy in sessions.Values)
         {
             if (lazy.IsValueCreated)
             {
@@ -126,6 +126,6 @@ public sealed class SessionCache(EngineOptions options, ILogger logger) : IDispo
             }
         }
 
-        _sessions.Clear();
+        sessions.Clear();
     }
 }

@@ -114,7 +114,7 @@ public static class FeatureTrunk
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var layer in layers)
         {
-            string[] inputs = layer.Inputs.Select(i => values[i]).ToArray();
+            var inputs = layer.Inputs.Select(i => values[i]).ToArray();
             values[layer.Name] = layer.Op switch
             {
                 "Affine" => graph.AddNode("Add", "affine", [graph.AddNode("Mul", "scaled", ["input", graph.AddScalar("scale", layer.Scale)]), graph.AddScalar("offset", layer.Offset)]),

@@ -176,7 +176,7 @@ internal static class FaceApiConverter
             var onnxDepthwise = depthwise.KerasKernelToOnnx() with { Shape = [channels, 1, kh, kw] };
             var node = prefix.Replace('/', '_');
             var dw = Graph.AddNode("Conv", node + "_depthwise", [x, onnxDepthwise.AddTo(Graph, node + "_depthwise_filter")],
-                OnnxAttribute.Of("group", (long)channels),
+                OnnxAttribute.Of("group", channels),
                 OnnxAttribute.Of("kernel_shape", new long[] { kh, kw }),
                 OnnxAttribute.Of("strides", new long[] { stride, stride }),
                 OnnxAttribute.Of("pads", pads));

@@ -150,7 +150,7 @@ internal static class KerasFeatureConverter
                 }
                 // [kh,kw,C,1] -> [1,C,kh,kw], the same element order as ONNX's [C,1,kh,kw].
                 onnxKernel = kernel.KerasKernelToOnnx() with { Shape = [kernel.Shape[2], 1, kh, kw] };
-                attributes.Add(OnnxAttribute.Of("group", (long)kernel.Shape[2]));
+                attributes.Add(OnnxAttribute.Of("group", kernel.Shape[2]));
             }
             else
             {

@@ -241,7 +241,7 @@ internal static class NcnnConverter
                     // ncnn mode 0 is PyTorch's pixel_shuffle: channel-major (CRD), not TF's DCR.
                     var mode = layer.Int(1, 0) == 0 ? "CRD" : "DCR";
                     blobs[layer.Outputs[0]] = new Value(
-                        Graph.AddNode("DepthToSpace", layer.Name, [source.Name], OnnxAttribute.Of("blocksize", (long)factor), OnnxAttribute.Of("mode", mode)),
+                        Graph.AddNode("DepthToSpace", layer.Name, [source.Name], OnnxAttribute.Of("blocksize", factor), OnnxAttribute.Of("mode", mode)),
                         source.Channels / (factor * factor), source.AreaFactor * factor * factor);
                     break;
                 }
@@ -315,7 +315,7 @@ internal static class NcnnConverter
                 }
                 var conv = Graph.AddNode("Conv", layer.Name + "_lowres", inputs.ToArray(),
                     OnnxAttribute.Of("kernel_shape", new long[] { fused.Dims[2], fused.Dims[3] }), OnnxAttribute.Of("pads", fused.Pads));
-                output = Graph.AddNode("DepthToSpace", layer.Name, [conv], OnnxAttribute.Of("blocksize", (long)factor), OnnxAttribute.Of("mode", "DCR"));
+                output = Graph.AddNode("DepthToSpace", layer.Name, [conv], OnnxAttribute.Of("blocksize", factor), OnnxAttribute.Of("mode", "DCR"));
                 area = source.AreaFactor * factor * factor;
             }
             else

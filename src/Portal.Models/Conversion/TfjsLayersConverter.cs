@@ -198,7 +198,7 @@ internal static class TfjsLayersConverter
                     throw new ModelImportException($"{modelName}: layer '{name}' ({className}) gets {source.Channels} channels, not divisible by {block * block}.");
                 }
                 // TF depth_to_space is DCR ordering (ONNX's default), unlike PyTorch's pixel_shuffle (CRD).
-                var output = Graph.AddNode("DepthToSpace", name, [source.Name], OnnxAttribute.Of("blocksize", (long)block), OnnxAttribute.Of("mode", "DCR"));
+                var output = Graph.AddNode("DepthToSpace", name, [source.Name], OnnxAttribute.Of("blocksize", block), OnnxAttribute.Of("mode", "DCR"));
                 values[name] = new Value(output, source.Channels / (block * block), source.AreaFactor * block * block);
                 return;
             }
@@ -358,7 +358,7 @@ internal static class TfjsLayersConverter
             var conv = Graph.AddNode("Conv", name + "_lowres", inputs.ToArray(),
                 OnnxAttribute.Of("kernel_shape", new long[] { fused.Dims[2], fused.Dims[3] }),
                 OnnxAttribute.Of("pads", fused.Pads));
-            return Graph.AddNode("DepthToSpace", name, [conv], OnnxAttribute.Of("blocksize", (long)s), OnnxAttribute.Of("mode", "DCR"));
+            return Graph.AddNode("DepthToSpace", name, [conv], OnnxAttribute.Of("blocksize", s), OnnxAttribute.Of("mode", "DCR"));
         }
 
         private void AddActivation(string name, string activation, Value source, string className)

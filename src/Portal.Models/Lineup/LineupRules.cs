@@ -16,22 +16,22 @@ namespace Portal.Models.Lineup;
 /// </summary>
 public sealed class LineupRules
 {
-    private readonly Dictionary<(ContentType, int, QualityLevel, InputCondition), LineupPlacement> _cells;
+    private readonly Dictionary<(ContentType, int, QualityLevel, InputCondition), LineupPlacement> cells;
 
     public LineupRules(IEnumerable<LineupPlacement> placements)
     {
         ArgumentNullException.ThrowIfNull(placements);
         Placements = placements.ToList();
-        _cells = [];
+        cells = [];
         foreach (var placement in Placements)
         {
-            if (!_cells.TryAdd((placement.Content, placement.Scale, placement.Level, placement.Condition), placement))
+            if (!cells.TryAdd((placement.Content, placement.Scale, placement.Level, placement.Condition), placement))
             {
                 throw new ArgumentException($"The lineup places two models in {Name(placement.Content)} x{placement.Scale} {placement.Level} ({placement.Condition}).", nameof(placements));
             }
         }
 
-        var orphan = Placements.FirstOrDefault(p => p.Condition != InputCondition.Clean && !_cells.ContainsKey((p.Content, p.Scale, p.Level, InputCondition.Clean)));
+        var orphan = Placements.FirstOrDefault(p => p.Condition != InputCondition.Clean && !cells.ContainsKey((p.Content, p.Scale, p.Level, InputCondition.Clean)));
         if (orphan is not null)
         {
             throw new ArgumentException(
@@ -48,23 +48,23 @@ public sealed class LineupRules
     /// <summary>The model for this request, or the refusal sentence naming what is offered.</summary>
     public LineupChoice Choose(ContentType content, int scale, QualityLevel level, InputCondition condition)
     {
-        if (condition != InputCondition.Clean && _cells.TryGetValue((content, scale, level, condition), out var real))
+        if (condition != InputCondition.Clean && cells.TryGetValue((content, scale, level, condition), out var real))
         {
             return new LineupChoice(real.ModelId, condition, null);
         }
 
-        return _cells.TryGetValue((content, scale, level, InputCondition.Clean), out var clean)
+        return cells.TryGetValue((content, scale, level, InputCondition.Clean), out var clean)
             ? new LineupChoice(clean.ModelId, InputCondition.Clean, null)
             : new LineupChoice(null, condition, Refusal(content, scale, level));
     }
 
     /// <summary>True when the lineup offers this combination (for every input condition, by rule 2).</summary>
     public bool Offers(ContentType content, int scale, QualityLevel level) =>
-        _cells.ContainsKey((content, scale, level, InputCondition.Clean));
+        cells.ContainsKey((content, scale, level, InputCondition.Clean));
 
     /// <summary>The placement serving a cell for a condition, without the clean fallback; null when none is placed.</summary>
     public LineupPlacement? Find(ContentType content, int scale, QualityLevel level, InputCondition condition) =>
-        _cells.GetValueOrDefault((content, scale, level, condition));
+        cells.GetValueOrDefault((content, scale, level, condition));
 
     /// <summary>
     /// The sentence for a combination the lineup does not offer, e.g. "Photo x4 Balanced is not offered.

@@ -1,5 +1,4 @@
 using Portal.Models.Onnx;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Portal.Training.Architectures;
@@ -42,7 +41,7 @@ internal sealed class OnnxWriter(OnnxGraph graph)
 
     /// <summary>PyTorch's pixel_shuffle is ONNX DepthToSpace in CRD mode.</summary>
     public string PixelShuffle(string input, int factor, string name) =>
-        graph.AddNode("DepthToSpace", name, [input], OnnxAttribute.Of("blocksize", (long)factor), OnnxAttribute.Of("mode", "CRD"));
+        graph.AddNode("DepthToSpace", name, [input], OnnxAttribute.Of("blocksize", factor), OnnxAttribute.Of("mode", "CRD"));
 
     /// <summary>PyTorch's pixel_unshuffle is ONNX SpaceToDepth (which has only the DCR order) with the channels re-ordered.</summary>
     public string PixelUnshuffle(string input, int factor, string name)

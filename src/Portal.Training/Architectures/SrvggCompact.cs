@@ -1,5 +1,4 @@
 using Portal.Models.Onnx;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using Portal.Models.Onnx;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Portal.Training.Architectures;

@@ -1,9 +1,13 @@
 #nullable enable
+// MSBuild also compiles this file alone as an inline task (build/LibTorchSharpCompat.targets), without
+// the project's implicit usings, so these are needed there.
+#pragma warning disable IDE0005
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+#pragma warning restore IDE0005
 
 namespace Portal.Training.NativeCompat;
 

@@ -8,7 +8,6 @@ using Portal.Core.Billing;
 using Portal.Core.Data;
 using Portal.Core.Email;
 using Portal.Core.Storage;
-using Portal.Web.Components;
 using Portal.Web.Components.Account;
 using Portal.Web.Features.Billing;
 using Portal.Web.Features.Health;

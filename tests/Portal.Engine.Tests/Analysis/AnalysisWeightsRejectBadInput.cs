@@ -2,7 +2,6 @@ using System.Text;
 using Portal.Engine.Faces;
 using Portal.Models;
 using Portal.Models.Analysis;
-using Portal.Models.Packages;
 
 namespace Portal.Engine.Tests.Analysis;
 
@@ -16,7 +15,7 @@ public sealed class AnalysisWeightsRejectBadInput
         var manifest = tarball.GetFile("model/face_recognition_model-weights_manifest.json");
         var shard = tarball.GetFile("model/face_recognition_model.bin");
         var error = Assert.Throws<ModelImportException>(() =>
-            Convert(AnalysisNetworks.FaceRecognition, manifest, shard.AsSpan(0, shard.Length / 2).ToArray()));
+            ConvertFaceRecognition(manifest, shard.AsSpan(0, shard.Length / 2).ToArray()));
         Assert.Contains("shard too short or truncated", error.Message);
     }
 
@@ -91,6 +90,6 @@ public sealed class AnalysisWeightsRejectBadInput
         Assert.Contains("cannot be loaded", truncated.Message);
     }
 
-    private static byte[] Convert(AnalysisNetwork network, byte[] manifest, byte[] shard) =>
+    private static byte[] ConvertFaceRecognition(byte[] manifest, byte[] shard) =>
         Portal.Models.Conversion.FaceApiConverter.FaceRecognition(manifest, _ => shard);
 }

@@ -1,4 +1,3 @@
-using NetVips;
 using Portal.Models.Evaluation;
 using Portal.Models.Evaluation.Metrics;
 using Xunit.Abstractions;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Portal.Engine.Tests.Support;
 using Portal.Models.Degradation;
 using Portal.Models.Evaluation;
 

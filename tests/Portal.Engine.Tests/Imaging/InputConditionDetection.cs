@@ -9,7 +9,7 @@ namespace Portal.Engine.Tests.Imaging;
 /// <summary>The engine tells a clean upload from a JPEG-compressed or noisy one, from real files it writes itself.</summary>
 public sealed class InputConditionDetection : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory temp = new();
 
     private static string CleanPhoto(string name) => Path.Combine(RepoPaths.Models, "evaluation", "photos", name + ".png");
 
@@ -88,7 +88,7 @@ public sealed class InputConditionDetection : IDisposable
 
     private void AssertNoisy(double sigma)
     {
-        var path = _temp.File($"noisy-{sigma}.png");
+        var path = temp.File($"noisy-{sigma}.png");
         AddGaussianNoise(CleanPhoto("coffee"), path, sigma, seed: 7);
 
         var report = InputConditionDetector.Detect(path, ImageInspector.ReadHeader(path));
@@ -135,7 +135,7 @@ public sealed class InputConditionDetection : IDisposable
 
     private string SaveJpeg(string source, int quality)
     {
-        var path = _temp.File($"q{quality}-{Path.GetFileNameWithoutExtension(source)}.jpg");
+        var path = temp.File($"q{quality}-{Path.GetFileNameWithoutExtension(source)}.jpg");
         using var image = Image.NewFromFile(source);
         image.Jpegsave(path, q: quality);
         return path;
@@ -158,5 +158,5 @@ public sealed class InputConditionDetection : IDisposable
         noisy.Pngsave(target);
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 }

@@ -1,4 +1,3 @@
-using Portal.Engine;
 using Portal.Engine.Imaging;
 
 namespace Portal.Engine.Tests.Imaging;

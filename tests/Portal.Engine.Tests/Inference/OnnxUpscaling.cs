@@ -9,16 +9,16 @@ namespace Portal.Engine.Tests.Inference;
 public sealed class OnnxUpscaling : IDisposable
 {
     private const string SmallModel = "esrgan-slim-x2";
-    private readonly TempDirectory _temp = new();
-    private readonly ImageUpscaler _upscaler = new(new EngineOptions { ModelsDirectory = RepoPaths.Models, CpuTileSize = 48 });
+    private readonly TempDirectory temp = new();
+    private readonly ImageUpscaler sharedUpscaler = new(new EngineOptions { ModelsDirectory = RepoPaths.Models, CpuTileSize = 48 });
 
     [Fact]
     public async Task A_photo_is_upscaled_end_to_end()
     {
-        var output = _temp.File("out.png");
+        var output = temp.File("out.png");
         var reports = new List<UpscaleProgress>();
 
-        var result = await _upscaler.UpscaleAsync(
+        var result = await sharedUpscaler.UpscaleAsync(
             FixturePath.Of("photo.jpg"), output, new UpscaleRequest { ModelId = SmallModel, Scale = 2, Format = OutputFormat.Png },
             new SyncProgress<UpscaleProgress>(reports.Add));
 
@@ -54,22 +54,22 @@ public sealed class OnnxUpscaling : IDisposable
     public async Task Cancellation_reaches_the_job()
     {
         using var cts = new CancellationTokenSource();
-        var output = _temp.File("cancelled.png");
+        var output = temp.File("cancelled.png");
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _upscaler.UpscaleAsync(
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sharedUpscaler.UpscaleAsync(
             FixturePath.Of("texture.png"), output, new UpscaleRequest { ModelId = SmallModel, Scale = 2, TileSize = 32 },
             new SyncProgress<UpscaleProgress>(p => { if (p.TilesDone == 1) cts.Cancel(); }), cts.Token));
 
-        Assert.Empty(Directory.GetFiles(_temp.Path));
+        Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
     [Fact]
     public async Task Unknown_models_and_scales_are_typed_errors()
     {
-        var unknown = await Assert.ThrowsAsync<UpscaleException>(() => _upscaler.UpscaleAsync(
-            FixturePath.Of("photo.png"), _temp.File("x.png"), new UpscaleRequest { ModelId = "nope", Scale = 2 }));
-        var badScale = await Assert.ThrowsAsync<UpscaleException>(() => _upscaler.UpscaleAsync(
-            FixturePath.Of("photo.png"), _temp.File("x.png"), new UpscaleRequest { ModelId = SmallModel, Scale = 5 }));
+        var unknown = await Assert.ThrowsAsync<UpscaleException>(() => sharedUpscaler.UpscaleAsync(
+            FixturePath.Of("photo.png"), temp.File("x.png"), new UpscaleRequest { ModelId = "nope", Scale = 2 }));
+        var badScale = await Assert.ThrowsAsync<UpscaleException>(() => sharedUpscaler.UpscaleAsync(
+            FixturePath.Of("photo.png"), temp.File("x.png"), new UpscaleRequest { ModelId = SmallModel, Scale = 5 }));
 
         Assert.Equal("There is no model called 'nope'.", unknown.Message);
         Assert.Equal(UpscaleErrorCode.InvalidRequest, badScale.Code);
@@ -77,7 +77,7 @@ public sealed class OnnxUpscaling : IDisposable
 
     public void Dispose()
     {
-        _upscaler.Dispose();
-        _temp.Dispose();
+        sharedUpscaler.Dispose();
+        temp.Dispose();
     }
 }

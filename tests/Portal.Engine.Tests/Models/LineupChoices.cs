@@ -8,7 +8,7 @@ namespace Portal.Engine.Tests.Models;
 /// <summary>One rule set decides what runs: placed cells only, the input's condition picking the network.</summary>
 public sealed class LineupChoices : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory temp = new();
 
     // A stand-in real-world placement with committed models, so the choice is testable before real-world models are placed.
     private static readonly LineupRules WithDegradedCell = new(
@@ -89,7 +89,7 @@ public sealed class LineupChoices : IDisposable
     public void Auto_detection_picks_the_real_world_model_for_a_compressed_jpeg_and_the_override_wins()
     {
         using var upscaler = new ImageUpscaler(new EngineOptions { ModelsDirectory = RepoPaths.Models, Lineup = WithDegradedCell });
-        var jpeg = _temp.File("q60.jpg");
+        var jpeg = temp.File("q60.jpg");
         using (var image = Image.NewFromFile(Path.Combine(RepoPaths.Models, "evaluation", "photos", "chelsea.png")))
         {
             image.Jpegsave(jpeg, q: 60);
@@ -109,5 +109,5 @@ public sealed class LineupChoices : IDisposable
         Assert.Contains("real-world model for compressed or noisy inputs", asDegraded.Describe(), StringComparison.Ordinal);
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 }

@@ -14,7 +14,7 @@ public sealed class ProgressMovesEarly : IDisposable
 {
     private const int Tile = 64;
     private const int Overlap = 12;
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory temp = new();
 
     [Fact]
     public void On_the_cpu_the_first_report_comes_after_less_than_half_a_tile_of_work()
@@ -83,7 +83,7 @@ public sealed class ProgressMovesEarly : IDisposable
         Assert.Equal(TilePlanner.Plan(width, height, tile, overlap).Rows.SelectMany(r => r), plan.Rows.SelectMany(r => r));
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     /// <summary>Runs the texture through the engine; returns the network pixels run before the first finished tile was reported.</summary>
     private (long PixelsAtFirstReport, long FullWindow, byte[] Output) Upscale(ExecutionDevice device, EngineOptions options)
@@ -94,7 +94,7 @@ public sealed class ProgressMovesEarly : IDisposable
         var plan = upscaler.PlanFor(ImageInspector.ReadHeader(input), TestModels.Entry("stand-in", 2), request);
         var model = new CountingModel(new BlurNearestModel(2, 2));
         long? pixelsAtFirstReport = null;
-        var output = _temp.File(Guid.NewGuid().ToString("N") + ".png");
+        var output = temp.File(Guid.NewGuid().ToString("N") + ".png");
 
         upscaler.Run(plan, model, device, input, output, request,
             new SyncProgress<UpscaleProgress>(p => pixelsAtFirstReport ??= p is { Stage: UpscaleStage.Upscaling, TilesDone: > 0 } ? model.Pixels : null),

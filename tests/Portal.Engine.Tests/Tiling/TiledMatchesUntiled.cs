@@ -2,7 +2,6 @@ using Portal.Engine.Imaging;
 using Portal.Engine.Inference;
 using Portal.Engine.Tests.Support;
 using Portal.Engine.Tiling;
-using Portal.Models;
 using Xunit.Abstractions;
 
 namespace Portal.Engine.Tests.Tiling;
@@ -22,8 +21,8 @@ public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
         UseGpu = false,
     };
 
-    private readonly ImageUpscaler _upscaler = new(Options);
-    private readonly ImageUpscaler _floatUpscaler = new(Options with { CpuPrecision = ModelPrecision.Float32 });
+    private readonly ImageUpscaler sharedUpscaler = new(Options);
+    private readonly ImageUpscaler floatUpscaler = new(Options with { CpuPrecision = ModelPrecision.Float32 });
 
     /// <summary>Every installed model in float32, and again as its int8 variant where it has one.</summary>
     public static TheoryData<string, ModelPrecision> InstalledModels()
@@ -54,7 +53,7 @@ public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
     [MemberData(nameof(InstalledModels))]
     public void Seams_stay_below_50_dB(string modelId, ModelPrecision precision)
     {
-        var upscaler = precision == ModelPrecision.Int8 ? _upscaler : _floatUpscaler;
+        var upscaler = precision == ModelPrecision.Int8 ? sharedUpscaler : floatUpscaler;
         var entry = upscaler.Manifest.FindById(modelId)!;
         var model = upscaler.LoadModel(entry);
         Assert.Equal(precision, model.Precision);
@@ -76,11 +75,11 @@ public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
     [Fact]
     public void The_engine_reproduces_a_plain_whole_image_run()
     {
-        var entry = _upscaler.Manifest.FindById("esrgan-slim-x2")!;
+        var entry = sharedUpscaler.Manifest.FindById("esrgan-slim-x2")!;
         using var source = SeamFreeAssembly.Load("photo.png");
-        var engine = SeamFreeAssembly.RunToBytes(source, _upscaler.LoadModel(entry), 1000, 0);
+        var engine = SeamFreeAssembly.RunToBytes(source, sharedUpscaler.LoadModel(entry), 1000, 0);
 
-        using var reference = new Portal.Models.Evaluation.OnnxUpscaler(_upscaler.ModelPath(entry));
+        using var reference = new Portal.Models.Evaluation.OnnxUpscaler(sharedUpscaler.ModelPath(entry));
         var expected = reference.Upscale(Portal.Models.Evaluation.RgbImage.Load(FixturePath.Of("photo.png"))).ToBytes();
 
         // Same network, same numbers, up to float rounding at .5 boundaries.
@@ -101,7 +100,7 @@ public sealed class TiledMatchesUntiled(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        _upscaler.Dispose();
-        _floatUpscaler.Dispose();
+        sharedUpscaler.Dispose();
+        floatUpscaler.Dispose();
     }
 }

@@ -9,15 +9,15 @@ namespace Portal.Tests.Infrastructure;
 /// </summary>
 public sealed class CommitFaults : DbTransactionInterceptor
 {
-    private int _toFail;
-    private int _failed;
-    private int _committed;
+    private int toFail;
+    private int failed;
+    private int committed;
 
-    public int Failed => Volatile.Read(ref _failed);
+    public int Failed => Volatile.Read(ref failed);
 
-    public int Committed => Volatile.Read(ref _committed);
+    public int Committed => Volatile.Read(ref committed);
 
-    public void FailNextCommits(int count) => Interlocked.Exchange(ref _toFail, count);
+    public void FailNextCommits(int count) => Interlocked.Exchange(ref toFail, count);
 
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
@@ -31,26 +31,26 @@ public sealed class CommitFaults : DbTransactionInterceptor
         return ValueTask.FromResult(result);
     }
 
-    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Interlocked.Increment(ref _committed);
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Interlocked.Increment(ref committed);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref _committed);
+        Interlocked.Increment(ref committed);
         return Task.CompletedTask;
     }
 
     private void ThrowIfArmed()
     {
-        var left = Volatile.Read(ref _toFail);
+        var left = Volatile.Read(ref toFail);
         while (left > 0)
         {
-            if (Interlocked.CompareExchange(ref _toFail, left - 1, left) == left)
+            if (Interlocked.CompareExchange(ref toFail, left - 1, left) == left)
             {
-                Interlocked.Increment(ref _failed);
+                Interlocked.Increment(ref failed);
                 throw new TransientCommitFault();
             }
 
-            left = Volatile.Read(ref _toFail);
+            left = Volatile.Read(ref toFail);
         }
     }
 }

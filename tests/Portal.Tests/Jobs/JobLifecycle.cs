@@ -1,11 +1,9 @@
 using System.Net;
-using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Billing;
 using Portal.Core.Data;
 using Portal.Core.Jobs;
-using Portal.Engine.Imaging;
 using Portal.Models;
 using Portal.Tests.Infrastructure;
 
