@@ -10,8 +10,8 @@ namespace Portal.Engine.Faces;
 /// </summary>
 internal sealed class FeatheredMask
 {
-    private readonly float[] _columns;
-    private readonly float[] _rows;
+    private readonly float[] columns;
+    private readonly float[] rows;
 
     /// <param name="area">The region in output pixels.</param>
     /// <param name="outputWidth">The output's width, to know which sides lie on the border.</param>
@@ -21,8 +21,8 @@ internal sealed class FeatheredMask
     {
         Area = area;
         Feather = Math.Max(1f, feather);
-        _columns = Ramp(area.Width, area.X == 0, area.X + area.Width >= outputWidth, Feather);
-        _rows = Ramp(area.Height, area.Y == 0, area.Y + area.Height >= outputHeight, Feather);
+        columns = Ramp(area.Width, area.X == 0, area.X + area.Width >= outputWidth, Feather);
+        rows = Ramp(area.Height, area.Y == 0, area.Y + area.Height >= outputHeight, Feather);
     }
 
     public TileRect Area { get; }
@@ -30,11 +30,11 @@ internal sealed class FeatheredMask
     public float Feather { get; }
 
     /// <summary>The weight of the redraw at output pixel (x, y) given relative to the region's corner.</summary>
-    public float At(int x, int y) => _columns[x] * _rows[y];
+    public float At(int x, int y) => columns[x] * rows[y];
 
-    public float Column(int x) => _columns[x];
+    public float Column(int x) => columns[x];
 
-    public float Row(int y) => _rows[y];
+    public float Row(int y) => rows[y];
 
     private static float[] Ramp(int length, bool startOnBorder, bool endOnBorder, float feather)
     {

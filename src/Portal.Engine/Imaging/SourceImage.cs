@@ -88,8 +88,8 @@ internal sealed class SourceImage(
             throw new ArgumentOutOfRangeException(nameof(w), $"The crop {x},{y} {w}x{h} is not inside the {Width}x{Height} image.");
         }
 
-        byte[]? crop8 = Pixels8 is null ? null : new byte[w * h * 3];
-        ushort[]? crop16 = Pixels16 is null ? null : new ushort[w * h * 3];
+        var crop8 = Pixels8 is null ? null : new byte[w * h * 3];
+        var crop16 = Pixels16 is null ? null : new ushort[w * h * 3];
         for (var row = 0; row < h; row++)
         {
             var from = (((y + row) * Width) + x) * 3;

@@ -15,20 +15,20 @@ namespace Portal.Engine.Tests.Faces;
 public sealed class ProtectedFacesBlendWithoutSeams(ITestOutputHelper output) : IDisposable
 {
     private const int Scale = 4;
-    private readonly TempDirectory _temp = new();
-    private readonly FaceDetector _detector = new(RepoPaths.Models, new FaceDetectorOptions { MinFaceSize = 1 });
+    private readonly TempDirectory temp = new();
+    private readonly FaceDetector detector = new(RepoPaths.Models, new FaceDetectorOptions { MinFaceSize = 1 });
 
     [Theory]
     [InlineData(32)] // the face spans about five tiles a side
     [InlineData(512)] // the whole crop is one tile
     public void The_face_is_the_faithful_result_and_the_rest_the_gan_result(int tile)
     {
-        var input = FaceTestImages.Crop(_temp, "astronaut.png", 40, 20, 240, 200, "portrait.png");
+        var input = FaceTestImages.Crop(temp, "astronaut.png", 40, 20, 240, 200, "portrait.png");
         var request = new UpscaleRequest { Scale = Scale, TileSize = tile, Overlap = 2, Format = OutputFormat.Png };
         var faithful = new BlurNearestModel(Scale, 1);
-        var (protectedPixels, width, height, result) = FaceTestImages.Upscale(_temp, input, new BrightTextureModel(Scale), request, FaceTestImages.Safety(_detector, faithful));
-        var gan = FaceTestImages.Upscale(_temp, input, new BrightTextureModel(Scale), request with { Faces = FaceProtection.Off }, null).Pixels;
-        var reference = FaceTestImages.Upscale(_temp, input, faithful, request, null).Pixels;
+        var (protectedPixels, width, height, result) = FaceTestImages.Upscale(temp, input, new BrightTextureModel(Scale), request, FaceTestImages.Safety(detector, faithful));
+        var gan = FaceTestImages.Upscale(temp, input, new BrightTextureModel(Scale), request with { Faces = FaceProtection.Off }, null).Pixels;
+        var reference = FaceTestImages.Upscale(temp, input, faithful, request, null).Pixels;
 
         var report = result.Faces!;
         output.WriteLine(report.Describe() + " Regions: " + string.Join(", ", report.Regions.Select(r => r.Area)));
@@ -67,11 +67,11 @@ public sealed class ProtectedFacesBlendWithoutSeams(ITestOutputHelper output) : 
     [Fact]
     public void The_feathered_edge_changes_no_faster_than_either_result_while_a_hard_edge_would()
     {
-        var input = FaceTestImages.Crop(_temp, "astronaut.png", 40, 20, 240, 200, "portrait.png");
+        var input = FaceTestImages.Crop(temp, "astronaut.png", 40, 20, 240, 200, "portrait.png");
         var request = new UpscaleRequest { Scale = Scale, TileSize = 48, Overlap = 2, Format = OutputFormat.Png };
         var faithful = new BlurNearestModel(Scale, 1);
-        var gan = FaceTestImages.Upscale(_temp, input, new BrightTextureModel(Scale), request with { Faces = FaceProtection.Off }, null).Pixels;
-        var reference = FaceTestImages.Upscale(_temp, input, faithful, request, null).Pixels;
+        var gan = FaceTestImages.Upscale(temp, input, new BrightTextureModel(Scale), request with { Faces = FaceProtection.Off }, null).Pixels;
+        var reference = FaceTestImages.Upscale(temp, input, faithful, request, null).Pixels;
 
         var feathered = Seam(input, request, faithful, new EngineOptions { ModelsDirectory = RepoPaths.Models, UseGpu = false }, gan, reference);
         var hard = Seam(input, request, faithful, new EngineOptions { ModelsDirectory = RepoPaths.Models, UseGpu = false, Faces = new FaceProtectionOptions { Feather = 0.0001f } }, gan, reference);
@@ -92,7 +92,7 @@ public sealed class ProtectedFacesBlendWithoutSeams(ITestOutputHelper output) : 
     /// </summary>
     private (double Blend, double Sources) Seam(string input, UpscaleRequest request, BlurNearestModel faithful, EngineOptions options, byte[] gan, byte[] reference)
     {
-        var (pixels, width, height, result) = FaceTestImages.Upscale(_temp, input, new BrightTextureModel(Scale), request, FaceTestImages.Safety(_detector, faithful), options);
+        var (pixels, width, height, result) = FaceTestImages.Upscale(temp, input, new BrightTextureModel(Scale), request, FaceTestImages.Safety(detector, faithful), options);
         var region = Assert.Single(result.Faces!.Regions).Area;
         int left = region.X * Scale, right = (region.X + region.Width) * Scale, bottom = (region.Y + region.Height) * Scale;
         Assert.True(bottom < height - 8, "the test needs the region's bottom edge inside the image");
@@ -129,7 +129,7 @@ public sealed class ProtectedFacesBlendWithoutSeams(ITestOutputHelper output) : 
 
     public void Dispose()
     {
-        _detector.Dispose();
-        _temp.Dispose();
+        detector.Dispose();
+        temp.Dispose();
     }
 }
