@@ -139,13 +139,13 @@ public sealed class FacesInAwkwardPlaces(ITestOutputHelper output) : IDisposable
         // The portrait shrunk 4x (96 px, as an x4 job of it gets): at the full 416 px the face scores 0.34, under the 0.5 threshold.
         using var portrait = Image.NewFromFile(FaceTestImages.Photo("astronaut.png"));
         using var small = portrait.Resize(0.25, kernel: Enums.Kernel.Cubic);
-        small.WriteToFile(_temp.File("small-portrait.png"));
-        using var source = FaceTestImages.Decode(_temp.File("small-portrait.png"));
-        Assert.Equal(128, FaceProtectionPass.DetectorSideFor(source.ToAnalysisImage(_options.MaxAnalysisSide).Image, _options));
-        var face = Assert.Single(FaceProtectionPass.Find(source, _detector, _options, CancellationToken.None));
+        small.WriteToFile(temp.File("small-portrait.png"));
+        using var source = FaceTestImages.Decode(temp.File("small-portrait.png"));
+        Assert.Equal(128, FaceProtectionPass.DetectorSideFor(source.ToAnalysisImage(options.MaxAnalysisSide).Image, options));
+        var face = Assert.Single(FaceProtectionPass.Find(source, detector, options, CancellationToken.None));
         output.WriteLine($"96 px portrait: {face.Box}, score {face.Score:F2}");
         Assert.InRange(face.Box.Width, 20, 45);
-        Assert.Empty(_detector.Detect(source.ToAnalysisImage(_options.MaxAnalysisSide).Image, 1, 416));
+        Assert.Empty(detector.Detect(source.ToAnalysisImage(options.MaxAnalysisSide).Image, 1, 416));
     }
 
     [Fact]
