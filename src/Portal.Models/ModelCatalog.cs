@@ -53,9 +53,7 @@ public static class ModelCatalog
         new(ContentType.Photo, 4, QualityLevel.Detail, InputCondition.Clean, "esrgan-legacy-gans-x4"),
         // Compressed or noisy photos at x4: the only cell where the real-world track measured a model past the
         // issue's bar (heavy: blockiness 0.976 vs the originals' 0.989, BRISQUE 28.0, SSIM-Y +0.025 on lanczos3).
-        // Detail's GAN sharpens the JPEG grid (blockiness 1.55 on medium), so its degraded inputs get x4plus too.
         new(ContentType.Photo, 4, QualityLevel.Ultra, InputCondition.Degraded, "realesrgan-x4plus-x4"),
-        new(ContentType.Photo, 4, QualityLevel.Detail, InputCondition.Degraded, "realesrgan-x4plus-x4"),
         new(ContentType.Photo, 8, QualityLevel.Ultra, InputCondition.Clean, "esrgan-thick-x8"),
         new(ContentType.Art, 2, QualityLevel.Fast, InputCondition.Clean, "realesr-animevideov3-x2"),
         new(ContentType.Art, 2, QualityLevel.Balanced, InputCondition.Clean, "esrgan-legacy-psnr-small-x2"),

@@ -78,7 +78,6 @@ public sealed class LineupChoices : IDisposable
 
     [Theory]
     [InlineData(QualityLevel.Ultra, "esrgan-thick-x4")]
-    [InlineData(QualityLevel.Detail, "esrgan-legacy-gans-x4")]
     public void Compressed_or_noisy_photos_at_x4_get_realesrgan_x4plus_and_clean_ones_keep_their_model(QualityLevel level, string cleanModel)
     {
         var degraded = LineupRules.Current.Choose(ContentType.Photo, 4, level, InputCondition.Degraded);
