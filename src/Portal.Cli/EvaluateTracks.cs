@@ -1,8 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using Portal.Engine.Faces;
 using Portal.Models;
 using Portal.Models.Evaluation;
+using Portal.Models.Degradation;
 using Portal.Models.Evaluation.Metrics;
+using Portal.Models.Restoration;
 
 namespace Portal.Cli;
 
@@ -49,7 +52,28 @@ internal static class EvaluateTracks
         Description = "How to name this machine in the report (default: processor count and OS).",
     };
 
-    public static IEnumerable<Option> All => [Tracks, Models, Sets, Crops, CropsDirectory, NiqeModelPath, Machine];
+    public static readonly Option<double[]> Deblock = new("--deblock")
+    {
+        Description = "With --tracks: also run each model on the real-world inputs deblocked first at this strength (repeatable; 1 = the engine's), "
+            + "using the track's final JPEG quality as the engine would read it from the file.",
+    };
+
+    public static readonly Option<string[]> DeblockModels = new("--deblock-model")
+    {
+        Description = "With --deblock: only these model ids get the deblocked rows (repeatable; default every model).",
+    };
+
+    public static readonly Option<string[]> Blend = new("--blend")
+    {
+        Description = "With --tracks: a row mixing two measured methods, FIRST|SECOND|WEIGHT (weight of the first; repeatable).",
+    };
+
+    public static readonly Option<string?> JsonPath = new("--json")
+    {
+        Description = "With --tracks: also write the numbers as JSON here (the portal's /models page reads models/quality-report.json).",
+    };
+
+    public static IEnumerable<Option> All => [Tracks, Models, Sets, Crops, CropsDirectory, NiqeModelPath, Machine, Deblock, DeblockModels, Blend, JsonPath];
 
     public static bool Requested(ParseResult parseResult) => parseResult.GetValue(Tracks) is { Length: > 0 };
 
@@ -95,6 +119,16 @@ internal static class EvaluateTracks
             return 1;
         }
 
+        List<(string, string, double)> blends;
+        try
+        {
+            blends = (parseResult.GetValue(Blend) ?? []).Select(ParseBlend).ToList();
+        }
+        catch (FormatException error)
+        {
+            Console.Error.WriteLine(error.Message);
+            return 2;
+        }
         var wantedSets = parseResult.GetValue(Sets) ?? [];
         var sets = Directory.GetDirectories(imagesDirectory).Order(StringComparer.Ordinal)
             .Where(folder => wantedSets.Length == 0 || wantedSets.Contains(Path.GetFileName(folder)))
@@ -135,6 +169,9 @@ internal static class EvaluateTracks
                     var imageNames = images.Select(i => Path.GetFileNameWithoutExtension(i.Name)).ToList();
                     var evaluator = new TrackEvaluator(metrics, Console.WriteLine)
                     {
+                        InputFilters = DeblockFilters(parseResult.GetValue(Deblock) ?? [], scale),
+                        FilteredModels = (parseResult.GetValue(DeblockModels) ?? []).ToHashSet(StringComparer.Ordinal),
+                        Blends = blends,
                         OnOutput = setCrops.Count > 0 ? sheet.Add : null,
                         // A long run on shared cores publishes what it has after every model: an interrupted run still leaves numbers.
                         OnProgress = partial => WriteReport(
@@ -171,7 +208,28 @@ internal static class EvaluateTracks
         var machine = parseResult.GetValue(Machine) ?? $"{Environment.ProcessorCount} CPU cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
         var report = MeasurementReport.Render(metrics, sets, pictures, command.Trim(), machine);
         File.WriteAllText(reportPath, MeasurementReport.Merge(File.Exists(reportPath) ? File.ReadAllText(reportPath) : null, report));
+        if (parseResult.GetValue(JsonPath) is { } jsonPath)
+        {
+            File.WriteAllText(jsonPath, PublishedReport.From(command.Trim(), machine, metrics, sets, pictures).ToJson());
+        }
         return report;
+    }
+
+    private static List<(string Suffix, Func<RgbImage, EvaluationTrack, RgbImage?> Prepare)> DeblockFilters(double[] strengths, int scale) =>
+        strengths.Select(strength => (
+            string.Create(CultureInfo.InvariantCulture, $"deblock {strength:0.##}"),
+            (Func<RgbImage, EvaluationTrack, RgbImage?>)((input, track) =>
+                track.Strength() is { } s && DegradationPresets.For(s, scale).Final.JpegQuality is { } quality
+                    ? JpegDeblocker.Apply(input, quality, strength)
+                    : null)))
+        .ToList();
+
+    private static (string, string, double) ParseBlend(string value)
+    {
+        var parts = value.Split('|');
+        return parts.Length == 3 && double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) && weight is >= 0 and <= 1
+            ? (parts[0], parts[1], weight)
+            : throw new FormatException($"--blend takes FIRST|SECOND|WEIGHT with a weight from 0 to 1; got \"{value}\".");
     }
 
     private static List<EvaluationTrack>? ParseTracks(string[] values)

@@ -11,7 +11,7 @@ public sealed class PhoneLayout(PortalServer server)
     private const int Width = 390;
 
     public static readonly string[] SignedOutPages =
-        ["/", "/pricing", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/not-found"];
+        ["/", "/pricing", "/models", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/not-found"];
 
     public static readonly string[] SignedInPages =
         ["/dashboard", "/upload", "/jobs", "/gallery", "/billing", "/pricing", "/Account/Manage", "/Account/Manage/Email",

@@ -19,6 +19,18 @@ public sealed class TrackEvaluator(IReadOnlyList<IQualityMetric> metrics, Action
     /// <summary>Called with everything measured so far after the resamplers and after each model, so a long run can publish as it goes.</summary>
     public Action<IReadOnlyList<MethodScores>>? OnProgress { get; init; }
 
+    /// <summary>
+    /// Extra rows per model: the model run again on inputs passed through a filter first (e.g. a JPEG
+    /// deblocking), named "model + suffix". A filter returns null where it does not apply to a track.
+    /// </summary>
+    public IReadOnlyList<(string Suffix, Func<RgbImage, EvaluationTrack, RgbImage?> Prepare)> InputFilters { get; init; } = [];
+
+    /// <summary>The models the <see cref="InputFilters"/> apply to; empty means every model.</summary>
+    public IReadOnlySet<string> FilteredModels { get; init; } = new HashSet<string>();
+
+    /// <summary>Extra rows mixing two measured methods' outputs pixel by pixel: weight x first + (1 - weight) x second.</summary>
+    public IReadOnlyList<(string First, string Second, double Weight)> Blends { get; init; } = [];
+
     public IReadOnlyList<MethodScores> Evaluate(
         IReadOnlyList<EvaluationImage> images,
         int scale,
@@ -42,29 +54,77 @@ public sealed class TrackEvaluator(IReadOnlyList<IQualityMetric> metrics, Action
             }
         }
         OnProgress?.Invoke(results);
+        var kept = new Dictionary<(string, EvaluationTrack), List<RgbImage>>();
+        var blended = Blends.SelectMany(b => new[] { b.First, b.Second }).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, path) in models)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var upscaler = new OnnxUpscaler(path);
             upscaler.Upscale(new RgbImage(8, 8, new float[3 * 64])); // warm-up: session set-up is not inference time
-            foreach (var track in tracks)
+            var variants = new List<(string Name, Func<RgbImage, EvaluationTrack, RgbImage?>? Prepare)> { (name, null) };
+            if (FilteredModels.Count == 0 || FilteredModels.Contains(name))
             {
-                log?.Invoke($"x{scale} {track.ToString().ToLowerInvariant()}: running {name} on {originals.Count} image(s)...");
-                var stopwatch = Stopwatch.StartNew();
-                var outputs = new List<RgbImage>();
-                foreach (var input in inputs[track])
+                variants.AddRange(InputFilters.Select(f => ($"{name} + {f.Suffix}", (Func<RgbImage, EvaluationTrack, RgbImage?>?)f.Prepare)));
+            }
+            foreach (var (variant, prepare) in variants)
+            {
+                foreach (var track in tracks)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    outputs.Add(upscaler.Upscale(input));
+                    var maybe = prepare is null ? inputs[track].ToList<RgbImage?>() : inputs[track].Select(i => prepare(i, track)).ToList();
+                    if (maybe.Any(i => i is null))
+                    {
+                        continue;
+                    }
+                    var prepared = maybe.OfType<RgbImage>().ToList();
+                    log?.Invoke($"x{scale} {track.ToString().ToLowerInvariant()}: running {variant} on {originals.Count} image(s)...");
+                    var stopwatch = Stopwatch.StartNew();
+                    var outputs = new List<RgbImage>();
+                    foreach (var input in prepared)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        outputs.Add(upscaler.Upscale(input));
+                    }
+                    stopwatch.Stop();
+                    var megapixels = inputs[track].Sum(i => i.Width * i.Height) / 1e6;
+                    Report(variant, track, originals, inputs[track], outputs);
+                    results.Add(Measure(variant, scale, track, originals, outputs, stopwatch.Elapsed.TotalSeconds / megapixels));
+                    if (blended.Contains(variant))
+                    {
+                        kept[(variant, track)] = outputs;
+                    }
                 }
-                stopwatch.Stop();
-                var megapixels = inputs[track].Sum(i => i.Width * i.Height) / 1e6;
-                Report(name, track, originals, inputs[track], outputs);
-                results.Add(Measure(name, scale, track, originals, outputs, stopwatch.Elapsed.TotalSeconds / megapixels));
             }
             OnProgress?.Invoke(results);
         }
+        foreach (var (first, second, weight) in Blends)
+        {
+            foreach (var track in tracks)
+            {
+                if (!kept.TryGetValue((first, track), out var a) || !kept.TryGetValue((second, track), out var b))
+                {
+                    continue;
+                }
+                var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{weight:0.##} {first} + {1 - weight:0.##} {second}");
+                var outputs = a.Zip(b, (x, y) => Blend(x, y, (float)weight)).ToList();
+                Report(name, track, originals, inputs[track], outputs);
+                results.Add(Measure(name, scale, track, originals, outputs, null));
+            }
+        }
+        if (Blends.Count > 0)
+        {
+            OnProgress?.Invoke(results);
+        }
         return results;
+    }
+
+    private static RgbImage Blend(RgbImage a, RgbImage b, float weight)
+    {
+        var planes = new float[a.Planes.Length];
+        for (var i = 0; i < planes.Length; i++)
+        {
+            planes[i] = (weight * a.Planes[i]) + ((1 - weight) * b.Planes[i]);
+        }
+        return new RgbImage(a.Width, a.Height, planes);
     }
 
     private void Report(string method, EvaluationTrack track, List<EvaluationImage> originals, List<RgbImage> inputs, List<RgbImage> outputs)

@@ -36,6 +36,7 @@ public static class PortalServiceExtensions
         builder.Services.AddMudServices();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelFolder>();
+        builder.Services.AddSingleton(sp => QualityReportSource.FromFolder(sp.GetRequiredService<ModelFolder>()));
         builder.Services.AddScoped<IThemePreferenceStore, ThemePreferences>();
         builder.Services.AddAccountFormRateLimit();
         builder.Services.AddPortalSecurityHeaders();

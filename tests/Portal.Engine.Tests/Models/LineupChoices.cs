@@ -76,6 +76,20 @@ public sealed class LineupChoices : IDisposable
         Assert.Equal(("esrgan-thick-x3", InputCondition.Clean), (fallback.ModelId, fallback.Condition));
     }
 
+    [Theory]
+    [InlineData(QualityLevel.Ultra, "esrgan-thick-x4")]
+    public void Compressed_or_noisy_photos_at_x4_get_realesrgan_x4plus_and_clean_ones_keep_their_model(QualityLevel level, string cleanModel)
+    {
+        var degraded = LineupRules.Current.Choose(ContentType.Photo, 4, level, InputCondition.Degraded);
+        var clean = LineupRules.Current.Choose(ContentType.Photo, 4, level, InputCondition.Clean);
+
+        Assert.Equal(("realesrgan-x4plus-x4", InputCondition.Degraded), (degraded.ModelId, degraded.Condition));
+        Assert.Equal(cleanModel, clean.ModelId);
+        // Cells the real-world track has not measured keep their clean model for every input.
+        var x3 = LineupRules.Current.Choose(ContentType.Photo, 3, QualityLevel.Ultra, InputCondition.Degraded);
+        Assert.Equal(("esrgan-thick-x3", InputCondition.Clean), (x3.ModelId, x3.Condition));
+    }
+
     [Fact]
     public void A_real_world_model_cannot_open_a_cell_the_clean_lineup_does_not_offer()
     {
