@@ -9,11 +9,11 @@ namespace Portal.Web.Features.Models;
 /// </summary>
 public sealed class QualityReportSource(Func<PublishedReport?> load)
 {
-    private readonly Lazy<PublishedReport?> _report = new(load);
+    private readonly Lazy<PublishedReport?> report = new(load);
 
     public static QualityReportSource FromFolder(ModelFolder folder) =>
         new(() => PublishedReport.TryLoad(Path.Combine(folder.Path, PublishedReport.FileName)));
 
     /// <summary>The report, or null when the file is missing or unreadable.</summary>
-    public PublishedReport? Report => _report.Value;
+    public PublishedReport? Report => report.Value;
 }
