@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Portal.Engine.Faces;
 using Portal.Models;
@@ -139,22 +138,7 @@ internal static class AnalysisNetworksCommand
     /// on a shared machine the CPU time is the steadier figure.</summary>
     private static void Time(string what, int runs, Action action)
     {
-        action();
-        var wall = new List<double>();
-        var cpu = new List<double>();
-        using var process = Process.GetCurrentProcess();
-        for (var i = 0; i < runs; i++)
-        {
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
-            var stopwatch = Stopwatch.StartNew();
-            action();
-            wall.Add(stopwatch.Elapsed.TotalMilliseconds);
-            process.Refresh();
-            cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
-        }
-        wall.Sort();
-        cpu.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{wall[wall.Count / 2],8:F1} ms wall {cpu[cpu.Count / 2],8:F1} ms CPU  {what}"));
+        var (wall, cpu) = MedianTiming.Measure(runs, action);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{wall,8:F1} ms wall {cpu,8:F1} ms CPU  {what}"));
     }
 }

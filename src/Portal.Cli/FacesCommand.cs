@@ -178,7 +178,7 @@ internal static class FacesCommand
                 using var detector = new FaceDetector(store.ModelsDirectory, new FaceDetectorOptions { InputSize = options.DetectorInputSize, MinFaceSize = 1 });
                 var faces = FaceProtectionPass.Find(source, detector, options, cancellationToken);
                 var count = Math.Max(1, parseResult.GetValue(runs));
-                var (wall, cpu) = Median(count, () => FaceProtectionPass.Find(source, detector, options, cancellationToken));
+                var (wall, cpu) = MedianTiming.Measure(count, () => FaceProtectionPass.Find(source, detector, options, cancellationToken));
                 Console.WriteLine(string.Create(Inv,
                     $"{Path.GetFileName(path)} resized to {source.Width}x{source.Height} ({source.Width * source.Height / 1e6:F2} MP), {faces.Count} face(s); {Environment.ProcessorCount} CPU threads"));
                 Console.WriteLine(string.Create(Inv, $"finding faces (shrink to {options.MaxAnalysisSide} px, detector at {options.DetectorInputSize}, 68 landmarks per face), median of {count}: {wall:F1} ms wall, {cpu:F1} ms CPU"));
@@ -279,28 +279,6 @@ internal static class FacesCommand
         {
             tiles.ForEach(t => t.Dispose());
         }
-    }
-
-    private static (double Wall, double Cpu) Median(int runs, Action action)
-    {
-        action();
-        var wall = new List<double>();
-        var cpu = new List<double>();
-        using var process = Process.GetCurrentProcess();
-        for (var i = 0; i < runs; i++)
-        {
-            process.Refresh();
-            var before = process.TotalProcessorTime;
-            var stopwatch = Stopwatch.StartNew();
-            action();
-            wall.Add(stopwatch.Elapsed.TotalMilliseconds);
-            process.Refresh();
-            cpu.Add((process.TotalProcessorTime - before).TotalMilliseconds);
-        }
-
-        wall.Sort();
-        cpu.Sort();
-        return (wall[runs / 2], cpu[runs / 2]);
     }
 
     private static double Mean(IEnumerable<double> values)
