@@ -1,3 +1,5 @@
+using Portal.Models.Numerics;
+
 namespace Portal.Models.Degradation;
 
 /// <summary>
@@ -132,29 +134,11 @@ public sealed class SeededRandom
             {
                 continue;
             }
-            if (Math.Log(v) + Math.Log(inverseAlpha) - Math.Log(a / (us * us) + b) <= -mean + k * logMean - LogGamma(k + 1))
+            if (Math.Log(v) + Math.Log(inverseAlpha) - Math.Log(a / (us * us) + b) <= -mean + k * logMean - SpecialFunctions.LogGamma(k + 1))
             {
                 return (int)k;
             }
         }
-    }
-
-    /// <summary>ln Γ(x) for x ≥ 1 (Lanczos approximation, g = 7, about 15 significant digits).</summary>
-    internal static double LogGamma(double x)
-    {
-        ReadOnlySpan<double> c =
-        [
-            0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-        ];
-        x -= 1;
-        var sum = c[0];
-        for (var i = 1; i < 9; i++)
-        {
-            sum += c[i] / (x + i);
-        }
-        var t = x + 7.5;
-        return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(sum);
     }
 
     private static ulong SplitMix(ref ulong x)

@@ -4,7 +4,7 @@ namespace Portal.Training.Losses;
 
 /// <summary>
 /// A conv whose weight is divided by its largest singular value, estimated by one power-iteration
-/// step per training forward (Miyato et al.; PyTorch's spectral_norm). Keeps the discriminator
+/// step per training forward (as PyTorch's spectral_norm). Keeps the discriminator
 /// 1-Lipschitz so the GAN loss does not explode.
 /// </summary>
 public sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>

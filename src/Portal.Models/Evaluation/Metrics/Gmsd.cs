@@ -1,7 +1,7 @@
 namespace Portal.Models.Evaluation.Metrics;
 
 /// <summary>
-/// Gradient Magnitude Similarity Deviation (Xue et al., 2014): how unevenly the result's edges
+/// Gradient Magnitude Similarity Deviation (GMSD, 2014): how unevenly the result's edges
 /// agree with the original's. 0 for identical images; lower is better.
 /// </summary>
 /// <remarks>

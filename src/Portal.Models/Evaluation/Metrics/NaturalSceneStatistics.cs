@@ -1,7 +1,9 @@
+using Portal.Models.Numerics;
+
 namespace Portal.Models.Evaluation.Metrics;
 
 /// <summary>
-/// The natural-scene statistics NIQE is built on (Mittal, Soundararajan and Bovik, 2013):
+/// The natural-scene statistics NIQE is built on (from the 2013 NIQE paper):
 /// mean-subtracted contrast-normalised (MSCN) luma and generalised Gaussian fits to it and to the
 /// products of neighbouring MSCN values. 18 features per scale, two scales.
 /// </summary>

@@ -1,8 +1,10 @@
+using Portal.Models.Numerics;
+
 namespace Portal.Models.Evaluation.Metrics;
 
 /// <summary>
 /// NIQE (no-reference naturalness; lower is better): the distance between the statistics of an
-/// image's patches and those of pristine photos (<see cref="NiqeModel"/>), as in Mittal et al. 2013.
+/// image's patches and those of pristine photos (<see cref="NiqeModel"/>), as in the 2013 NIQE paper.
 /// Ours is fitted on our own clean photos, so its numbers are not those of the published model.
 /// </summary>
 public sealed class Niqe(NiqeModel model) : IQualityMetric

@@ -1,6 +1,6 @@
-namespace Portal.Models.Evaluation.Metrics;
+namespace Portal.Models.Numerics;
 
-/// <summary>Gamma function and a symmetric pseudo-inverse, for the natural-scene-statistics metrics.</summary>
+/// <summary>Gamma functions (the naturalness metrics, the degradation's Poisson noise) and a symmetric pseudo-inverse.</summary>
 internal static class SpecialFunctions
 {
     /// <summary>Γ(x) for x &gt; 0 (Lanczos, g = 7; reflection below 0.5).</summary>
@@ -10,19 +10,35 @@ internal static class SpecialFunctions
         {
             return Math.PI / (Math.Sin(Math.PI * x) * Gamma(1 - x));
         }
+        x -= 1;
+        var sum = LanczosSum(x);
+        var t = x + 7.5;
+        return Math.Sqrt(2 * Math.PI) * Math.Pow(t, x + 0.5) * Math.Exp(-t) * sum;
+    }
+
+    /// <summary>ln Γ(x) for x ≥ 1 (Lanczos approximation, g = 7, about 15 significant digits).</summary>
+    public static double LogGamma(double x)
+    {
+        x -= 1;
+        var sum = LanczosSum(x);
+        var t = x + 7.5;
+        return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(sum);
+    }
+
+    // The Lanczos series (g = 7, nine terms) at x = z - 1, shared by Γ and ln Γ.
+    private static double LanczosSum(double x)
+    {
         ReadOnlySpan<double> c =
         [
             0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
             -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
         ];
-        x -= 1;
         var sum = c[0];
         for (var i = 1; i < 9; i++)
         {
             sum += c[i] / (x + i);
         }
-        var t = x + 7.5;
-        return Math.Sqrt(2 * Math.PI) * Math.Pow(t, x + 0.5) * Math.Exp(-t) * sum;
+        return sum;
     }
 
     /// <summary>
