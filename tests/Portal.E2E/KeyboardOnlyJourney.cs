@@ -13,6 +13,8 @@ public sealed class KeyboardOnlyJourney(PortalServer server)
     {
         var email = AccountSteps.NewEmail();
         var page = await AccountSteps.NewConfirmedUserAsync(server, email);
+        var chooserOpened = new TaskCompletionSource<IFileChooser>(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.FileChooser += (_, chooser) => chooserOpened.TrySetResult(chooser);
         await AccountSteps.LogInAsync(page, email);
         await JobSteps.WaitForInteractiveAsync(page);
 
@@ -22,7 +24,7 @@ public sealed class KeyboardOnlyJourney(PortalServer server)
 
         await TabToAsync(page, "[data-testid=upload-zone]");
         await Expect(page.Locator("[data-testid=upload-zone]:focus")).ToHaveAttributeAsync("data-ready", "true");
-        var chooser = await OpenFileChooserWithEnterAsync(page);
+        var chooser = await OpenFileChooserWithEnterAsync(page, chooserOpened.Task);
         await chooser.SetFilesAsync(JobSteps.FixturePath("photo.png"));
         await Expect(page.GetByTestId("upload-ok")).ToContainTextAsync("128 x 96 pixels");
 
@@ -50,19 +52,22 @@ public sealed class KeyboardOnlyJourney(PortalServer server)
     }
 
     /// <summary>
-    /// Enter on the focused drop zone opens the file picker. In a loaded CI run the first key press can land
-    /// while the circuit re-renders the zone (it failed once that way); a person would press again, so the
-    /// test does too, at most three times, and still fails when the picker never opens.
+    /// Enter on the focused drop zone opens the file picker. The page listens for the picker from its first
+    /// moment: Playwright turns on picker interception asynchronously when a listener is added, and a picker
+    /// that opens before that is a native dialog the test never sees (and Chromium opens no second picker
+    /// while it is pending), which is how this test failed in loaded CI runs.
     /// </summary>
-    private static async Task<IFileChooser> OpenFileChooserWithEnterAsync(IPage page)
+    private static async Task<IFileChooser> OpenFileChooserWithEnterAsync(IPage page, Task<IFileChooser> chooserOpened)
     {
+        // A key press that lands while the circuit re-renders the zone is lost; a person would press again,
+        // so the test does too, at most three times.
         for (var attempt = 1; ; attempt++)
         {
+            await page.FocusAsync("[data-testid=upload-zone]");
+            await page.Keyboard.PressAsync("Enter");
             try
             {
-                await page.FocusAsync("[data-testid=upload-zone]");
-                return await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"),
-                    new PageRunAndWaitForFileChooserOptions { Timeout = 7000 });
+                return await chooserOpened.WaitAsync(TimeSpan.FromSeconds(7));
             }
             catch (TimeoutException) when (attempt < 3)
             {
