@@ -1,19 +1,31 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Portal.Core.Jobs;
 
 /// <summary>
 /// In-process signals: submitting wakes the worker at once, and the worker's progress reaches open pages.
 /// Correctness never depends on these (the database decides who runs what); they only remove waiting.
+/// Each subscriber gets its own bounded channel and reader, so a slow or failing page never delays the
+/// worker that publishes, nor any other page.
 /// </summary>
-public sealed class JobEvents
+public sealed partial class JobEvents(ILogger<JobEvents>? logger = null)
 {
+    /// <summary>Updates a subscriber may fall behind by; beyond that the oldest are dropped (the newest state wins).</summary>
+    public const int SubscriberCapacity = 64;
+
+    private readonly ILogger log = logger ?? NullLogger<JobEvents>.Instance;
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
     });
 
-    public event Action<JobUpdate>? Changed;
+    private readonly Lock gate = new();
+    private Subscription[] subscribers = [];
+
+    /// <summary>Open subscriptions (pages listening for job updates).</summary>
+    public int SubscriberCount => Volatile.Read(ref subscribers).Length;
 
     public void WakeWorker() => wake.Writer.TryWrite(true);
 
@@ -32,5 +44,86 @@ public sealed class JobEvents
         }
     }
 
-    public void Publish(JobUpdate update) => Changed?.Invoke(update);
+    /// <summary>Hands the update to every subscriber's channel and returns at once; it never runs a subscriber's code.</summary>
+    public void Publish(JobUpdate update)
+    {
+        foreach (var subscriber in Volatile.Read(ref subscribers))
+        {
+            subscriber.Offer(update);
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> for each update, one at a time, on a reader of its own. Exceptions from the
+    /// handler are logged and the next update is still delivered. Dispose the result to stop (pages: in Dispose).
+    /// </summary>
+    public IDisposable Subscribe(Func<JobUpdate, Task> handler)
+    {
+        var subscription = new Subscription(this, handler);
+        lock (gate)
+        {
+            subscribers = [.. subscribers, subscription];
+        }
+
+        subscription.Start();
+        return subscription;
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        lock (gate)
+        {
+            subscribers = Array.FindAll(subscribers, s => s != subscription);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A job update subscriber failed; it keeps receiving later updates.")]
+    private partial void LogSubscriberFailed(Exception error);
+
+    private sealed class Subscription(JobEvents owner, Func<JobUpdate, Task> handler) : IDisposable
+    {
+        private readonly Channel<JobUpdate> updates = Channel.CreateBounded<JobUpdate>(new BoundedChannelOptions(SubscriberCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+
+        private readonly CancellationTokenSource stop = new();
+
+        public void Offer(JobUpdate update) => updates.Writer.TryWrite(update);
+
+        public void Start() => _ = Task.Run(PumpAsync);
+
+        private async Task PumpAsync()
+        {
+            try
+            {
+                await foreach (var update in updates.Reader.ReadAllAsync(stop.Token))
+                {
+                    try
+                    {
+                        await handler(update);
+                    }
+                    catch (Exception error)
+                    {
+                        if (!stop.IsCancellationRequested)
+                        {
+                            owner.LogSubscriberFailed(error);
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposed: updates still queued are not delivered to a closed page.
+            }
+        }
+
+        public void Dispose()
+        {
+            owner.Remove(this);
+            updates.Writer.TryComplete();
+            stop.Cancel();
+        }
+    }
 }

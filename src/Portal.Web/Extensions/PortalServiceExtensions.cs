@@ -71,7 +71,9 @@ public static class PortalServiceExtensions
 
     private static void AddPortalDatabase(this WebApplicationBuilder builder)
     {
-        builder.Services.AddDbContext<PortalDbContext>((services, options) =>
+        // The factory serves components that live as long as a circuit (a context per load, never one per circuit);
+        // the context itself stays a scoped service for requests, services and Identity.
+        builder.Services.AddDbContextFactory<PortalDbContext>((services, options) =>
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             switch (database.Provider)
@@ -87,7 +89,7 @@ public static class PortalServiceExtensions
                     options.UseSqlite(connection, sqlite => sqlite.MigrationsAssembly(DatabaseSetup.SqliteMigrationsAssembly));
                     break;
             }
-        });
+        }, ServiceLifetime.Scoped);
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();

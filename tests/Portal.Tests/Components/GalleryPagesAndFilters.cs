@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Bunit;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Accounts;
 using Portal.Core.Data;
@@ -20,17 +19,9 @@ public sealed class GalleryPagesAndFilters : ComponentTest
 
     public GalleryPagesAndFilters()
     {
-        connection.Open();
-        Services.AddDbContext<PortalDbContext>(o => o
-            .UseSqlite(connection, s => s.MigrationsAssembly(DatabaseSetup.SqliteMigrationsAssembly))
-            .UseApplicationServiceProvider(new ServiceCollection()
-                .Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(i => i.Stores.SchemaVersion = IdentitySchema.Version)
-                .BuildServiceProvider()));
+        using var db = AddMigratedDatabase(connection);
         Services.AddSingleton(TimeProvider.System);
         AddAuthorization().SetAuthorized("owner@example.test").SetClaims(new Claim(ClaimTypes.NameIdentifier, owner));
-        using var scope = Services.BuildServiceProvider().CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        db.Database.Migrate();
         Seed(db, owner, "owner", succeeded: 27, failed: 3);
         Seed(db, stranger, "stranger", succeeded: 5, failed: 0);
     }

@@ -1,5 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Data;
 
 namespace Portal.Tests.Infrastructure;
 
@@ -41,5 +44,15 @@ public static class TestAccounts
         var login = await LogInAsync(client, email);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         return client;
+    }
+
+    /// <summary>A new confirmed account, logged in: its client and its user id.</summary>
+    public static async Task<(HttpClient Client, string UserId)> SignInAsync(PortalFactory factory)
+    {
+        var email = NewEmail();
+        var client = await CreateLoggedInAsync(factory, email);
+        using var scope = factory.Services.CreateScope();
+        var id = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        return (client, id);
     }
 }

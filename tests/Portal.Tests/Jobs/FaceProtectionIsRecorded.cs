@@ -43,7 +43,7 @@ public sealed class FaceProtectionIsRecorded(PortalFactory factory) : IClassFixt
         var jobs = new List<UpscaleJob>();
         foreach (var id in submitted.JobIds)
         {
-            jobs.Add(await WaitForSuccessAsync(id));
+            jobs.Add(await TestJobs.WaitForAsync(factory, id, JobStatus.Succeeded, timeoutSeconds: 180));
         }
 
         // The fixture has no face: protection ran and found none.
@@ -54,23 +54,5 @@ public sealed class FaceProtectionIsRecorded(PortalFactory factory) : IClassFixt
         Assert.Null(jobs[1].FacesProtected);
         Assert.Null(jobs[2].FaceProtection);
         Assert.Null(jobs[2].FacesProtected);
-    }
-
-    private async Task<UpscaleJob> WaitForSuccessAsync(Guid jobId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(180);
-        while (true)
-        {
-            using var scope = factory.Services.CreateScope();
-            var job = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.AsNoTracking().FirstAsync(j => j.Id == jobId);
-            if (job.Status == JobStatus.Succeeded)
-            {
-                return job;
-            }
-
-            Assert.True(job.Status is JobStatus.Queued or JobStatus.Running, $"Job ended {job.Status}: {job.Error}");
-            Assert.True(DateTime.UtcNow < deadline, $"Job still {job.Status} after 180 s.");
-            await Task.Delay(200);
-        }
     }
 }

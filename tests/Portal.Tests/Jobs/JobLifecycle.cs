@@ -15,14 +15,14 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task A_submitted_job_is_upscaled_by_the_worker_and_the_result_downloads_at_twice_the_size()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var before = await BalanceAsync(userId);
 
         var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
 
         Assert.True(submitted.Succeeded, submitted.Error);
-        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Succeeded);
+        var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Succeeded);
         Assert.Equal((256, 192), (job.OutputWidth, job.OutputHeight));
         Assert.Equal("realesr-animevideov3-x2", job.ModelId);
         Assert.Equal(before - submitted.Cost, await BalanceAsync(userId));
@@ -41,7 +41,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task A_double_submit_with_the_same_batch_creates_one_job_and_charges_once()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var batch = Guid.NewGuid();
         var before = await BalanceAsync(userId);
@@ -60,7 +60,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task A_damaged_image_fails_with_a_message_and_its_credits_come_back_once()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var before = await BalanceAsync(userId);
         // The stored original is damaged after the upload checks (a disk fault): the job must fail cleanly.
@@ -72,7 +72,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         }
 
         var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
-        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Failed);
+        var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Failed);
 
         Assert.False(string.IsNullOrWhiteSpace(job.Error));
         Assert.Equal(before, await BalanceAsync(userId));
@@ -87,7 +87,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task Options_the_plan_does_not_include_are_refused_and_nothing_is_charged()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var before = await BalanceAsync(userId);
 
@@ -102,11 +102,11 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task Another_users_image_and_results_answer_not_found()
     {
-        var (owner, ownerId) = await SignInAsync();
+        var (owner, ownerId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(owner, "photo.png");
         var submitted = await SubmitAsync(ownerId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
-        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Succeeded);
-        var (intruder, intruderId) = await SignInAsync();
+        var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Succeeded);
+        var (intruder, intruderId) = await TestAccounts.SignInAsync(factory);
 
         Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/images/{image.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/jobs/{job.Id}/result")).StatusCode);
@@ -125,7 +125,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task Many_results_download_as_one_zip_and_deleting_removes_rows_and_files()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var first = await Uploads.UploadFixtureAsync(client, "photo.png");
         var second = await Uploads.UploadFixtureAsync(client, "texture.png");
         var submitted = await SubmitAsync(userId, Guid.NewGuid(),
@@ -134,7 +134,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         var jobs = new List<UpscaleJob>();
         foreach (var id in submitted.JobIds)
         {
-            jobs.Add(await WaitForAsync(id, JobStatus.Succeeded));
+            jobs.Add(await TestJobs.WaitForAsync(factory, id, JobStatus.Succeeded));
         }
 
         await using (var zip = await client.GetStreamAsync($"/api/jobs/zip?ids={string.Join(',', submitted.JobIds)}"))
@@ -156,12 +156,12 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task Results_past_the_retention_period_are_deleted_and_the_job_says_expired()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var first = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
         var second = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 4));
-        var job = await WaitForAsync(first.JobIds[0], JobStatus.Succeeded);
-        var other = await WaitForAsync(second.JobIds[0], JobStatus.Succeeded);
+        var job = await TestJobs.WaitForAsync(factory, first.JobIds[0], JobStatus.Succeeded);
+        var other = await TestJobs.WaitForAsync(factory, second.JobIds[0], JobStatus.Succeeded);
         Assert.True(job.ExpiresAt > DateTime.UtcNow.AddDays(6), "The free plan keeps results 7 days.");
 
         using var scope = factory.Services.CreateScope();
@@ -193,7 +193,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task Uploads_never_submitted_are_deleted_after_the_configured_time()
     {
-        var (client, _) = await SignInAsync();
+        var (client, _) = await TestAccounts.SignInAsync(factory);
         var stale = await Uploads.UploadFixtureAsync(client, "photo.png");
         var fresh = await Uploads.UploadFixtureAsync(client, "texture.png");
         using var scope = factory.Services.CreateScope();
@@ -215,7 +215,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task Many_racing_submits_of_one_batch_create_its_jobs_once_and_charge_once()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var batch = Guid.NewGuid();
         var before = await BalanceAsync(userId);
@@ -234,7 +234,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task The_database_itself_refuses_a_second_job_at_the_same_place_in_a_batch()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var batch = Guid.NewGuid();
         using var scope = factory.Services.CreateScope();
@@ -257,7 +257,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     [Fact]
     public async Task When_the_result_cannot_be_stored_the_job_fails_cleanly_and_is_refunded()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var before = await BalanceAsync(userId);
         // A file where the results folder should be: every write of a result fails.
@@ -265,20 +265,11 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         await File.WriteAllTextAsync(results, "not a folder");
 
         var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
-        var job = await WaitForAsync(submitted.JobIds[0], JobStatus.Failed);
+        var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Failed);
 
         Assert.Contains("could not be saved", job.Error);
         Assert.Equal(before, await BalanceAsync(userId));
         Assert.Null(job.ResultKey);
-    }
-
-    private async Task<(HttpClient Client, string UserId)> SignInAsync()
-    {
-        var email = TestAccounts.NewEmail();
-        var client = await TestAccounts.CreateLoggedInAsync(factory, email);
-        using var scope = factory.Services.CreateScope();
-        var id = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        return (client, id);
     }
 
     private async Task<SubmitResult> SubmitAsync(string userId, Guid batch, params JobRequest[] requests)
@@ -291,23 +282,5 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     {
         using var scope = factory.Services.CreateScope();
         return (await scope.ServiceProvider.GetRequiredService<CreditLedger>().GetAccountAsync(userId)).Total;
-    }
-
-    private async Task<UpscaleJob> WaitForAsync(Guid jobId, JobStatus status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            using var scope = factory.Services.CreateScope();
-            var job = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.AsNoTracking().FirstAsync(j => j.Id == jobId);
-            if (job.Status == status)
-            {
-                return job;
-            }
-
-            Assert.True(job.Status is JobStatus.Queued or JobStatus.Running, $"Job ended {job.Status}: {job.Error}");
-            Assert.True(DateTime.UtcNow < deadline, $"Job still {job.Status} after 90 s.");
-            await Task.Delay(100);
-        }
     }
 }

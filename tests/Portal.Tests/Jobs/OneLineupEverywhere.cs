@@ -18,7 +18,7 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
     [Fact]
     public async Task The_portal_refuses_photo_x4_balanced_with_the_lineups_sentence_and_charges_nothing()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
 
         var submitted = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Photo, QualityLevel.Balanced, 4));
@@ -32,7 +32,7 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
     [Fact]
     public async Task The_cli_refuses_it_too_and_the_two_sentences_are_identical()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var portal = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Photo, QualityLevel.Balanced, 4));
 
@@ -51,7 +51,7 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
     [Fact]
     public async Task A_job_records_the_requested_and_the_detected_condition()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var jpeg = Path.Combine(Path.GetTempPath(), $"q60-{Guid.NewGuid():N}.jpg");
         using (var photo = NetVips.Image.NewFromFile(Path.Combine(RepositoryPaths.Root, "models", "evaluation", "photos", "rocket.png")))
         {
@@ -94,15 +94,6 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output, await error);
-    }
-
-    private async Task<(HttpClient Client, string UserId)> SignInAsync()
-    {
-        var email = TestAccounts.NewEmail();
-        var client = await TestAccounts.CreateLoggedInAsync(factory, email);
-        using var scope = factory.Services.CreateScope();
-        var id = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        return (client, id);
     }
 
     private async Task<SubmitResult> SubmitAsync(string userId, params JobRequest[] requests)

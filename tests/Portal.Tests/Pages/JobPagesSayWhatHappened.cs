@@ -23,9 +23,9 @@ public sealed partial class JobPagesSayWhatHappened(JobPagesSayWhatHappened.NoWo
     [Fact]
     public async Task Another_accounts_job_batch_or_passkey_and_a_missing_one_answer_404()
     {
-        var (owner, ownerId) = await SignInAsync();
+        var (owner, ownerId) = await TestAccounts.SignInAsync(factory);
         var (jobId, batchId) = await SubmitAsync(owner, ownerId);
-        var (intruder, _) = await SignInAsync();
+        var (intruder, _) = await TestAccounts.SignInAsync(factory);
 
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/jobs/{jobId}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/jobs?batch={batchId}")).StatusCode);
@@ -46,7 +46,7 @@ public sealed partial class JobPagesSayWhatHappened(JobPagesSayWhatHappened.NoWo
     [Fact]
     public async Task A_job_just_claimed_says_it_is_preparing_instead_of_0_of_0_tiles()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var (jobId, _) = await SubmitAsync(client, userId);
         await SetAsync(jobId, JobStatus.Running, error: null);
 
@@ -60,7 +60,7 @@ public sealed partial class JobPagesSayWhatHappened(JobPagesSayWhatHappened.NoWo
     [Fact]
     public async Task A_job_canceled_while_running_says_canceled_once_on_the_list_and_on_its_page()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var (jobId, batchId) = await SubmitAsync(client, userId);
         // What the worker writes when a running job is stopped.
         await SetAsync(jobId, JobStatus.Canceled, error: "Canceled.");
@@ -77,7 +77,7 @@ public sealed partial class JobPagesSayWhatHappened(JobPagesSayWhatHappened.NoWo
     [Fact]
     public async Task A_job_page_says_what_protect_faces_did_and_says_nothing_where_it_does_not_apply()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var (jobId, _) = await SubmitAsync(client, userId);
         Assert.DoesNotContain("Faces:", await client.GetStringAsync($"/jobs/{jobId}"));
 
@@ -98,15 +98,6 @@ public sealed partial class JobPagesSayWhatHappened(JobPagesSayWhatHappened.NoWo
         }
 
         Assert.Contains("Faces: not protected. The face detector could not be loaded: corrupt.", await client.GetStringAsync($"/jobs/{jobId}"));
-    }
-
-    private async Task<(HttpClient Client, string UserId)> SignInAsync()
-    {
-        var email = TestAccounts.NewEmail();
-        var client = await TestAccounts.CreateLoggedInAsync(factory, email);
-        using var scope = factory.Services.CreateScope();
-        var id = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        return (client, id);
     }
 
     private async Task<(Guid JobId, Guid BatchId)> SubmitAsync(HttpClient client, string userId)

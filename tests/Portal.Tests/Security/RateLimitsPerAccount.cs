@@ -17,16 +17,12 @@ public sealed class TightRateLimitFactory : BillingFactory
 {
     public TightRateLimitFactory()
     {
-        Settings["RateLimits:Uploads:PermitLimit"] = "3";
-        Settings["RateLimits:Uploads:WindowSeconds"] = "3600";
-        Settings["RateLimits:Submits:PermitLimit"] = "1";
-        Settings["RateLimits:Submits:WindowSeconds"] = "3600";
-        Settings["RateLimits:Downloads:PermitLimit"] = "6";
-        Settings["RateLimits:Downloads:WindowSeconds"] = "3600";
-        Settings["RateLimits:Billing:PermitLimit"] = "2";
-        Settings["RateLimits:Billing:WindowSeconds"] = "3600";
-        Settings["RateLimits:Webhook:PermitLimit"] = "2";
-        Settings["RateLimits:Webhook:WindowSeconds"] = "3600";
+        // An hour's window: nothing refills during a test.
+        foreach (var (policy, permits) in new[] { ("Uploads", 3), ("Submits", 1), ("Downloads", 6), ("Billing", 2), ("Webhook", 2) })
+        {
+            Settings[$"RateLimits:{policy}:PermitLimit"] = permits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Settings[$"RateLimits:{policy}:WindowSeconds"] = "3600";
+        }
     }
 }
 

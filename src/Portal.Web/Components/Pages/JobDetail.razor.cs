@@ -17,10 +17,17 @@ public sealed partial class JobDetail : IDisposable
     private Guid? compareWith;
     private int position;
     private string userId = "";
-    private Timer? poll;
+    // Canceled when the page closes: a load still running then stops, and nothing is subscribed after it.
+    // Never disposed, so a load finishing late can still read it.
+    private readonly CancellationTokenSource closed = new();
+    private IDisposable? updates;
+    private ITimer? poll;
 
     [Inject]
     private IServiceScopeFactory Scopes { get; set; } = default!;
+
+    [Inject]
+    private IDbContextFactory<PortalDbContext> Databases { get; set; } = default!;
 
     [Inject]
     private JobEvents Events { get; set; } = default!;
@@ -55,21 +62,21 @@ public sealed partial class JobDetail : IDisposable
     {
         userId = (await AuthenticationState).User.FindFirstValue(ClaimTypes.NameIdentifier)!;
         await LoadAsync();
-        if (job is null)
+        if (job is null || closed.IsCancellationRequested)
         {
             return;
         }
 
-        Events.Changed += OnChanged;
+        updates = Events.Subscribe(OnChangedAsync);
         // Progress from workers in other processes arrives through the database.
-        poll = new Timer(_ => InvokeAsync(RefreshIfActiveAsync), null, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3));
+        poll = Clock.CreateTimer(_ => InvokeAsync(RefreshIfActiveAsync), null, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3));
     }
 
     private async Task LoadAsync()
     {
-        await using var scope = Scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        job = await db.Jobs.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(j => j.Id == Id);
+        closed.Token.ThrowIfCancellationRequested();
+        await using var db = await Databases.CreateDbContextAsync(closed.Token);
+        job = await db.Jobs.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(j => j.Id == Id, closed.Token);
         if (job is null)
         {
             // Another account's job and a missing (or just deleted) one look the same: a real 404, like the file endpoints.
@@ -77,22 +84,32 @@ public sealed partial class JobDetail : IDisposable
             return;
         }
 
-        image = await db.Images.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(i => i.Id == job.ImageId);
-        position = await scope.ServiceProvider.GetRequiredService<JobService>().QueuePositionAsync(job);
+        image = await db.Images.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(i => i.Id == job.ImageId, closed.Token);
+        await using (var scope = Scopes.CreateAsyncScope())
+        {
+            position = await scope.ServiceProvider.GetRequiredService<JobService>().QueuePositionAsync(job, closed.Token);
+        }
+
         others = await db.Jobs.AsNoTracking()
             .OwnedBy(userId).Where(j => j.ImageId == job.ImageId && j.Id != job.Id && j.Status == JobStatus.Succeeded)
-            .OrderBy(j => j.CreatedAt).ToListAsync();
+            .OrderBy(j => j.CreatedAt).ToListAsync(closed.Token);
     }
 
-    private void OnChanged(JobUpdate update)
+    /// <summary>Runs on this page's own subscription reader, never on the worker that published the update.</summary>
+    private async Task OnChangedAsync(JobUpdate update)
     {
-        if (update.JobId != Id || job is null)
+        if (update.JobId != Id)
         {
             return;
         }
 
-        _ = InvokeAsync(async () =>
+        await InvokeAsync(async () =>
         {
+            if (job is null)
+            {
+                return;
+            }
+
             if (update.Status == JobStatus.Running && job.Status == JobStatus.Running)
             {
                 job.TilesDone = update.TilesDone;
@@ -130,7 +147,8 @@ public sealed partial class JobDetail : IDisposable
 
     public void Dispose()
     {
-        Events.Changed -= OnChanged;
+        closed.Cancel();
+        updates?.Dispose();
         poll?.Dispose();
     }
 }
