@@ -23,16 +23,14 @@ namespace Portal.Bench;
 
 internal static class WebBenchmarks
 {
-    public static async Task<int> Main()
+    public static async Task<int> Main(string[] args)
     {
-        // Outside a test project WebApplicationFactory needs to be told where the web project is.
-        var repository = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repository!.FullName, "Portal.sln")))
+        SetContentRoot();
+        if (args is ["landing-visits", ..])
         {
-            repository = repository.Parent;
+            return await LandingVisits.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
         }
 
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_PORTAL_WEB", Path.Combine(repository.FullName, "src", "Portal.Web"));
         using var factory = new PortalFactory();
         factory.Settings["Logging:LogLevel:Default"] = "Warning";
         factory.UseKestrel(0);
@@ -128,15 +126,15 @@ internal static class WebBenchmarks
         for (var run = 0; run < 5; run++)
         {
             var started = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-            void OnChanged(JobUpdate update)
+            var subscription = events.Subscribe(update =>
             {
                 if (update.Status == JobStatus.Running)
                 {
                     started.TrySetResult(Stopwatch.GetTimestamp());
                 }
-            }
 
-            events.Changed += OnChanged;
+                return Task.CompletedTask;
+            });
             long submitted;
             using (var scope = services.CreateScope())
             {
@@ -150,7 +148,7 @@ internal static class WebBenchmarks
                 await jobs.CancelAsync(userId, result.JobIds[0]);
             }
 
-            events.Changed -= OnChanged;
+            subscription.Dispose();
             await Task.Delay(3000); // let the canceled job stop before the next run
         }
 
@@ -187,6 +185,18 @@ internal static class WebBenchmarks
 
         Console.WriteLine($"Gallery first page with 1,000+ items (server render incl. HTTP): first {galleryTimes[0]:0} ms, then median {galleryTimes.Skip(1).Order().ElementAt(2):0} ms");
         return 0;
+    }
+
+    /// <summary>Outside a test project WebApplicationFactory needs to be told where the web project is.</summary>
+    private static void SetContentRoot()
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository!.FullName, "Portal.sln")))
+        {
+            repository = repository.Parent;
+        }
+
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_PORTAL_WEB", Path.Combine(repository.FullName, "src", "Portal.Web"));
     }
 
     private static void Check(bool condition, string what)

@@ -51,7 +51,7 @@ public sealed class AccessibilityOnEveryPage(PortalServer server)
             await CheckAsync(page, path, theme, report);
         }
 
-        await page.GotoAsync("/billing");
+        await page.OpenAsync("/billing");
         await page.GetByTestId("upgrade-pro").ClickAsync();
         await Expect(page.GetByTestId("test-checkout-banner")).ToBeVisibleAsync();
         await AnalyseAsync(page, "/billing/test-checkout", theme, report);
@@ -64,7 +64,7 @@ public sealed class AccessibilityOnEveryPage(PortalServer server)
 
     private static async Task CheckAsync(IPage page, string path, string theme, StringBuilder report)
     {
-        await page.GotoAsync(path);
+        await page.OpenAsync(path);
         await Expect(page.Locator("h1").First).ToBeVisibleAsync();
         await AnalyseAsync(page, path, theme, report);
     }

@@ -20,7 +20,7 @@ public sealed class AccountJourney(PortalServer server)
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.GetByTestId("logout").ClickAsync();
         await Expect(page.GetByTestId("signup")).ToBeVisibleAsync();
-        await page.GotoAsync("/dashboard");
+        await page.OpenAsync("/dashboard");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("Account/Login"));
 
         await AccountSteps.LogInAsync(page, email);

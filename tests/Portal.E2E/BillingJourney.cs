@@ -18,7 +18,7 @@ public sealed class BillingJourney(PortalServer server)
         await UploadAsync(page);
         await Expect(page.GetByTestId("quality-ultra")).ToBeDisabledAsync();
 
-        await page.GotoAsync("/billing");
+        await page.OpenAsync("/billing");
         await Expect(page.GetByTestId("billing-tier")).ToHaveTextAsync("Free");
         await Expect(page.GetByTestId("billing-test-mode")).ToContainTextAsync("no card is charged");
         await page.GetByTestId("upgrade-pro").ClickAsync();
@@ -44,13 +44,13 @@ public sealed class BillingJourney(PortalServer server)
         await page.GetByTestId("submit").ClickAsync();
         await Expect(page.GetByTestId("batch-summary")).ToContainTextAsync("1 of 1 done", new() { Timeout = 180_000 });
 
-        await page.GotoAsync("/billing");
+        await page.OpenAsync("/billing");
         await Expect(page.GetByTestId("billing-balance")).ToHaveTextAsync("521");
     }
 
     private static async Task UploadAsync(IPage page)
     {
-        await page.GotoAsync("/upload");
+        await page.OpenAsync("/upload");
         await Expect(page.GetByTestId("upload-zone")).ToHaveAttributeAsync("data-ready", "true");
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(RepositoryPaths.Fixture("photo.png"));
         await Expect(page.GetByTestId("upload-ok")).ToContainTextAsync("128 x 96 pixels");

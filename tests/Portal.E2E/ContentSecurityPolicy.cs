@@ -16,8 +16,7 @@ public sealed class ContentSecurityPolicy(PortalServer server)
     public async Task An_injected_inline_script_and_handler_are_blocked_and_reported()
     {
         var page = await server.NewPageAsync();
-        var response = await page.GotoAsync("/");
-        await JobSteps.WaitForInteractiveAsync(page);
+        var response = await page.OpenAsync("/");
         var headers = await response!.AllHeadersAsync();
         Assert.Contains("script-src 'self' 'nonce-", headers["content-security-policy"]);
         Assert.False(headers.ContainsKey("content-security-policy-report-only"));

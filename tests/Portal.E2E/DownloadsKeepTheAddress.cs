@@ -16,7 +16,6 @@ public sealed class DownloadsKeepTheAddress(PortalServer server)
         var page = await AccountSteps.NewConfirmedUserAsync(server, email);
         await AccountSteps.LogInAsync(page, email);
         var jobUrl = await JobSteps.FinishPhotoJobAsync(page);
-        await JobSteps.WaitForInteractiveAsync(page);
 
         // At 1280x900 the whole finished job, download row included, fits the window without scrolling.
         var row = (await page.GetByTestId("download-row").BoundingBoxAsync())!;
@@ -32,21 +31,19 @@ public sealed class DownloadsKeepTheAddress(PortalServer server)
             Assert.Equal(history, await page.EvaluateAsync<int>("history.length"));
         }
 
-        var reloaded = await page.ReloadAsync();
+        var reloaded = await page.ReloadSettledAsync();
         Assert.Equal((int)HttpStatusCode.OK, reloaded!.Status);
         await Expect(page.GetByTestId("job-title")).ToHaveTextAsync("photo.png");
-        // Back is pressed on the live page: pressed while the prerendered page is being swapped for the
-        // interactive one, the browser may drop the traversal.
-        await JobSteps.WaitForInteractiveAsync(page);
+        // Back is pressed on the live page (the reload helper waits for it): pressed while the prerendered page is
+        // being swapped for the interactive one, the browser may drop the traversal.
 
         // One press of Back returns to the page before the job (the batch's list).
         await page.GoBackAsync();
         await Expect(page.GetByTestId("batch-summary")).ToBeVisibleAsync();
         Assert.Contains("/jobs?batch=", page.Url, StringComparison.Ordinal);
 
-        await page.GotoAsync("/gallery");
+        await page.OpenAsync("/gallery");
         await Expect(page.GetByTestId("gallery-item")).ToHaveCountAsync(1);
-        await JobSteps.WaitForInteractiveAsync(page);
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select photo.png" }).CheckAsync();
         var galleryUrl = page.Url;
         history = await page.EvaluateAsync<int>("history.length");
@@ -54,13 +51,12 @@ public sealed class DownloadsKeepTheAddress(PortalServer server)
         Assert.EndsWith(".zip", zip.SuggestedFilename);
         Assert.Equal(galleryUrl, page.Url);
         Assert.Equal(history, await page.EvaluateAsync<int>("history.length"));
-        reloaded = await page.ReloadAsync();
+        reloaded = await page.ReloadSettledAsync();
         Assert.Equal((int)HttpStatusCode.OK, reloaded!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gallery", Level = 1 })).ToBeVisibleAsync();
 
-        // The gallery's filters are sized to their content; measured on the interactive page, since the
-        // prerendered one is replaced when the circuit starts.
-        await JobSteps.WaitForInteractiveAsync(page);
+        // The gallery's filters are sized to their content; measured on the interactive page (the reload helper
+        // waits for it), since the prerendered one is replaced when the circuit starts.
         var statusFilter = page.Locator(".portal-filter").First;
         await Expect(statusFilter).ToBeVisibleAsync();
         var filter = (await statusFilter.BoundingBoxAsync())!;
@@ -70,7 +66,7 @@ public sealed class DownloadsKeepTheAddress(PortalServer server)
         var otherEmail = AccountSteps.NewEmail();
         var other = await AccountSteps.NewConfirmedUserAsync(server, otherEmail);
         await AccountSteps.LogInAsync(other, otherEmail);
-        var response = await other.GotoAsync(jobUrl);
+        var response = await other.OpenAsync(jobUrl);
         Assert.Equal((int)HttpStatusCode.NotFound, response!.Status);
         await Expect(other.GetByRole(AriaRole.Heading, new() { Name = "Page not found", Level = 1 })).ToBeVisibleAsync();
     }

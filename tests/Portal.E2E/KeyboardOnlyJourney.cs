@@ -16,7 +16,6 @@ public sealed class KeyboardOnlyJourney(PortalServer server)
         var chooserOpened = new TaskCompletionSource<IFileChooser>(TaskCreationOptions.RunContinuationsAsynchronously);
         page.FileChooser += (_, chooser) => chooserOpened.TrySetResult(chooser);
         await AccountSteps.LogInAsync(page, email);
-        await JobSteps.WaitForInteractiveAsync(page);
 
         await TabToAsync(page, "[data-testid=go-upload]");
         await page.Keyboard.PressAsync("Enter");

@@ -11,7 +11,7 @@ public sealed class ModelsPage(PortalServer server)
     public async Task A_signed_out_visitor_reaches_the_models_page_from_pricing()
     {
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/pricing");
+        await page.OpenAsync("/pricing");
 
         await page.GetByTestId("pricing-models-link").ClickAsync();
 

@@ -18,17 +18,17 @@ public sealed class NavigationOnEveryPage(PortalServer server)
         await page.SetViewportSizeAsync(width, height);
         await AccountSteps.LogInAsync(page, email);
 
-        await page.GotoAsync("/billing");
+        await page.OpenAsync("/billing");
         await OpenMenuAndFollowAsync(page, "Gallery");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gallery", Level = 1 })).ToBeVisibleAsync();
 
-        await page.GotoAsync("/billing");
+        await page.OpenAsync("/billing");
         await page.GetByTestId("upgrade-pro").ClickAsync();
         await Expect(page.GetByTestId("test-checkout-banner")).ToBeVisibleAsync();
         await OpenMenuAndFollowAsync(page, "Billing");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Billing", Level = 1 })).ToBeVisibleAsync();
 
-        await page.GotoAsync("/Account/Manage");
+        await page.OpenAsync("/Account/Manage");
         await OpenMenuAndFollowAsync(page, "Dashboard");
         await Expect(page.GetByTestId("dashboard-title")).ToBeVisibleAsync();
     }

@@ -18,7 +18,7 @@ public sealed class PasskeysNeedADomain(PortalServer server)
         var page = await server.NewPageAsync();
         var errors = CollectConsoleErrors(page);
 
-        await page.GotoAsync("/Account/Login");
+        await page.OpenAsync("/Account/Login");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true })).ToBeVisibleAsync();
         await WaitForScriptsAsync(page);
 
@@ -32,7 +32,7 @@ public sealed class PasskeysNeedADomain(PortalServer server)
         var page = await server.NewPageAsync(baseUrl: server.LocalhostUrl);
         var errors = CollectConsoleErrors(page);
 
-        await page.GotoAsync("/Account/Login");
+        await page.OpenAsync("/Account/Login");
         await WaitForScriptsAsync(page);
 
         await Expect(page.GetByTestId("passkey-login")).ToBeVisibleAsync();

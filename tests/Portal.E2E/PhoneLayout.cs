@@ -21,9 +21,8 @@ public sealed class PhoneLayout(PortalServer server)
     public async Task The_signed_out_app_bar_keeps_one_line_and_no_page_is_wider_than_the_phone()
     {
         var page = await server.NewPageAsync(Width, 844);
-        await page.GotoAsync("/");
-        // The interactive render replaces the prerendered bar once the circuit starts: measure the live one.
-        await JobSteps.WaitForInteractiveAsync(page);
+        // OpenAsync returns once the page is settled (a prerendered bar is replaced when a circuit starts): measure that one.
+        await page.OpenAsync("/");
         await Expect(page.GetByTestId("app-bar")).ToBeVisibleAsync();
 
         // Menu, name, theme switch, log in and sign up share one line, each on one line of text.
@@ -44,8 +43,7 @@ public sealed class PhoneLayout(PortalServer server)
         }
 
         // The pricing page's "what each level runs" table scrolls inside its own box.
-        await page.GotoAsync("/pricing");
-        await JobSteps.WaitForInteractiveAsync(page);
+        await page.OpenAsync("/pricing");
         await AssertScrollsInItsBoxAsync(page.GetByTestId("model-lineup"));
     }
 
@@ -63,7 +61,7 @@ public sealed class PhoneLayout(PortalServer server)
             await AssertFitsAsync(page, path);
         }
 
-        await page.GotoAsync("/billing");
+        await page.OpenAsync("/billing");
         await Expect(page.GetByTestId("ledger-row").First).ToBeVisibleAsync();
         await AssertScrollsInItsBoxAsync(page.GetByTestId("billing-history"));
 
@@ -74,7 +72,7 @@ public sealed class PhoneLayout(PortalServer server)
 
     private static async Task AssertFitsAsync(IPage page, string path)
     {
-        var response = await page.GotoAsync(path);
+        var response = await page.OpenAsync(path);
         Assert.True(response!.Ok || path == "/not-found", $"{path} answered {response.Status}.");
         await Expect(page.Locator("h1").First).ToBeVisibleAsync();
         await AssertNoOverflowAsync(page, path);

@@ -19,7 +19,7 @@ public sealed class ThemeAndLayout(PortalServer server)
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" })).ToBeVisibleAsync();
         await WaitForBackgroundAsync(page, Dark);
 
-        await page.ReloadAsync();
+        await page.ReloadSettledAsync();
         await Expect(page.GetByTestId("dashboard-title")).ToBeVisibleAsync();
         await WaitForBackgroundAsync(page, Dark);
 
@@ -33,7 +33,7 @@ public sealed class ThemeAndLayout(PortalServer server)
     public async Task The_landing_page_fits_a_phone_screen_and_shows_the_tiers()
     {
         var page = await server.NewPageAsync(width: 390, height: 844);
-        await page.GotoAsync("/");
+        await page.OpenAsync("/");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Sharper, larger images");
         await Expect(page.GetByTestId("tier-studio")).ToBeVisibleAsync();
@@ -58,8 +58,7 @@ public sealed class ThemeAndLayout(PortalServer server)
     public async Task A_tap_on_the_theme_switch_on_a_phone_leaves_no_tooltip_on_screen()
     {
         var page = await server.NewPageAsync(width: 390, height: 844, touch: true);
-        await page.GotoAsync("/");
-        await JobSteps.WaitForInteractiveAsync(page);
+        await page.OpenAsync("/");
 
         await page.GetByTestId("theme-toggle").TapAsync();
 

@@ -71,7 +71,7 @@ public sealed partial class UpscaleJourney(PortalServer server)
         var email = AccountSteps.NewEmail();
         var page = await AccountSteps.NewConfirmedUserAsync(server, email);
         await AccountSteps.LogInAsync(page, email);
-        await page.GotoAsync("/upload");
+        await page.OpenAsync("/upload");
         await Expect(page.GetByTestId("upload-zone")).ToHaveAttributeAsync("data-ready", "true");
 
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(FixturePath("not-an-image.png"));

@@ -12,7 +12,7 @@ public static class AccountSteps
 
     public static async Task RegisterAsync(IPage page, string email, string password = Password)
     {
-        await page.GotoAsync("/Account/Register");
+        await page.OpenAsync("/Account/Register");
         await page.FillAsync("#Input\\.Email", email);
         await page.FillAsync("#Input\\.Password", password);
         await page.FillAsync("#Input\\.ConfirmPassword", password);
@@ -23,13 +23,13 @@ public static class AccountSteps
     public static async Task ConfirmFromOutboxAsync(IPage page, PortalServer server, string email)
     {
         var link = await server.Factory.WaitForEmailLinkAsync(email, "ConfirmEmail");
-        await page.GotoAsync(new Uri(link).PathAndQuery);
+        await page.OpenAsync(new Uri(link).PathAndQuery);
         await Expect(page.GetByTestId("status-message")).ToContainTextAsync("Thank you for confirming");
     }
 
     public static async Task SubmitLoginAsync(IPage page, string email, string password)
     {
-        await page.GotoAsync("/Account/Login");
+        await page.OpenAsync("/Account/Login");
         await page.FillAsync("#Input\\.Email", email);
         await page.FillAsync("#Input\\.Password", password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
@@ -39,6 +39,7 @@ public static class AccountSteps
     {
         await SubmitLoginAsync(page, email, password);
         await Expect(page.GetByTestId("dashboard-title")).ToBeVisibleAsync();
+        await JobSteps.WaitForInteractiveAsync(page);
     }
 
     public static async Task<IPage> NewConfirmedUserAsync(PortalServer server, string email)

@@ -11,7 +11,7 @@ public static class JobSteps
     /// <summary>Uploads photo.png, starts a Fast 2x job, waits for it to finish and opens its page; returns the page's address.</summary>
     public static async Task<string> FinishPhotoJobAsync(IPage page)
     {
-        await page.GotoAsync("/upload");
+        await page.OpenAsync("/upload");
         await Expect(page.GetByTestId("upload-zone")).ToHaveAttributeAsync("data-ready", "true");
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(FixturePath("photo.png"));
         await Expect(page.GetByTestId("upload-ok")).ToContainTextAsync("128 x 96 pixels");
@@ -23,10 +23,25 @@ public static class JobSteps
         await Expect(page.GetByTestId("batch-summary")).ToContainTextAsync("1 of 1 done", new() { Timeout = 90_000 });
         await page.GetByTestId("job-row").GetByRole(AriaRole.Link).ClickAsync();
         await Expect(page.GetByTestId("job-status")).ToContainTextAsync("256 x 192 pixels");
+        await WaitForInteractiveAsync(page);
         return page.Url;
     }
 
-    /// <summary>Waits until the page's live connection is up, so clicks reach the server.</summary>
+    /// <summary>
+    /// Waits until the page is settled: its live connection is up (the layout's menu button is the interactive one),
+    /// or the page was rendered statically and no circuit will replace it (it carries no server component marker).
+    /// </summary>
     public static Task WaitForInteractiveAsync(IPage page) =>
-        page.WaitForFunctionAsync("() => document.querySelector('[data-testid=nav-toggle]')?.tagName === 'BUTTON'");
+        page.WaitForFunctionAsync("""
+            () => {
+              const toggle = document.querySelector('[data-testid=nav-toggle]');
+              if (!toggle) return false;
+              if (toggle.tagName === 'BUTTON') return true;
+              const comments = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
+              while (comments.nextNode()) {
+                if (comments.currentNode.data.startsWith('Blazor:{"type":"server"')) return false;
+              }
+              return true;
+            }
+            """);
 }
