@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using Portal.Core.Billing;
+using Portal.Core.Data;
 using Portal.Core.Jobs;
+using Portal.Core.Uploads;
 using Portal.Engine;
 using Portal.Engine.Imaging;
 using Portal.Models;
@@ -17,7 +19,7 @@ using Portal.Web.Features.Uploads;
 namespace Portal.Web.Components.Pages;
 
 /// <summary>The upload page: files stream to the upload endpoint from the browser; options, cost and submit live here.</summary>
-public sealed partial class Upload : IDisposable
+public sealed partial class Upload : IAsyncDisposable
 {
     private static readonly QualityLevel[] Qualities = [QualityLevel.Fast, QualityLevel.Balanced, QualityLevel.Ultra, QualityLevel.Detail];
     private readonly List<UploadItem> items = [];
@@ -25,6 +27,8 @@ public sealed partial class Upload : IDisposable
     private ElementReference zone;
     private ElementReference picker;
     private DotNetObjectReference<Upload>? self;
+    private IJSObjectReference? uploader;
+    private bool closed;
     private PricingTier? tier;
     private int balance;
     private string userId = "";
@@ -46,6 +50,9 @@ public sealed partial class Upload : IDisposable
 
     [Inject]
     private IServiceScopeFactory Scopes { get; set; } = default!;
+
+    [Inject]
+    private IDbContextFactory<PortalDbContext> Databases { get; set; } = default!;
 
     [Inject]
     private IOptions<BillingOptions> Billing { get; set; } = default!;
@@ -118,7 +125,13 @@ public sealed partial class Upload : IDisposable
         if (firstRender)
         {
             self = DotNetObjectReference.Create(this);
-            await JS.InvokeVoidAsync("portalUpload.init", zone, picker, self, Antiforgery.GetAntiforgeryToken()?.Value ?? "");
+            await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Upload.razor.js");
+            uploader = await module.InvokeAsync<IJSObjectReference>("start", zone, picker, self, Antiforgery.GetAntiforgeryToken()?.Value ?? "");
+            if (closed)
+            {
+                // Closed while the module loaded: stop what it just set up.
+                await StopUploaderAsync();
+            }
         }
     }
 
@@ -189,11 +202,15 @@ public sealed partial class Upload : IDisposable
     {
         try
         {
-            await using var scope = Scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<Portal.Core.Data.PortalDbContext>();
-            var stored = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == imageId && i.UserId == userId);
+            StoredImage? stored;
+            await using (var db = await Databases.CreateDbContextAsync())
+            {
+                stored = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == imageId && i.UserId == userId);
+            }
+
             if (stored is not null)
             {
+                await using var scope = Scopes.CreateAsyncScope();
                 var jobs = scope.ServiceProvider.GetRequiredService<JobService>();
                 item.Detected = await jobs.DetectConditionAsync(stored);
                 await InvokeAsync(StateHasChanged);
@@ -237,5 +254,29 @@ public sealed partial class Upload : IDisposable
         }
     }
 
-    public void Dispose() => self?.Dispose();
+    /// <summary>Closing the page aborts the uploads still running and releases the previews' object URLs.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        closed = true;
+        await StopUploaderAsync();
+        self?.Dispose();
+    }
+
+    private async Task StopUploaderAsync()
+    {
+        if (Interlocked.Exchange(ref uploader, null) is not { } stopping)
+        {
+            return;
+        }
+
+        try
+        {
+            await stopping.InvokeVoidAsync("dispose");
+            await stopping.DisposeAsync();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser is gone, and its uploads and object URLs with it.
+        }
+    }
 }
