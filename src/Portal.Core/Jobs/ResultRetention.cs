@@ -80,6 +80,7 @@ public sealed partial class ResultRetention(IServiceScopeFactory scopes, IFileSt
         var cutoff = clock.GetUtcNow().UtcDateTime.AddHours(-options.Value.UnsubmittedUploadHours);
         var stale = await db.Images.AsNoTracking()
             .Where(i => i.CreatedAt <= cutoff && !db.Jobs.Any(j => j.ImageId == i.Id))
+            .OrderBy(i => i.CreatedAt).ThenBy(i => i.Id) // oldest first; a limit without an order is unpredictable
             .Select(i => new { i.Id, i.StorageKey })
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
