@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Portal.Engine;
 using Portal.Engine.Faces;
+using Portal.Engine.Imaging;
 using Portal.Models;
 using Portal.Models.Evaluation;
 using Portal.Models.Degradation;
@@ -73,7 +75,13 @@ internal static class EvaluateTracks
         Description = "With --tracks: also write the numbers as JSON here (the portal's /models page reads models/quality-report.json).",
     };
 
-    public static IEnumerable<Option> All => [Tracks, Models, Sets, Crops, CropsDirectory, NiqeModelPath, Machine, Deblock, DeblockModels, Blend, JsonPath];
+    public static readonly Option<QualityLevel[]> Served = new("--served")
+    {
+        Description = "With --tracks: also a row of what the engine serves at this quality level (repeatable): each track's input is handed to the engine "
+            + "as the file a person would upload (the final JPEG's own bytes), with the input condition on auto and default options.",
+    };
+
+    public static IEnumerable<Option> All => [Tracks, Models, Sets, Crops, CropsDirectory, NiqeModelPath, Machine, Deblock, DeblockModels, Blend, Served, JsonPath];
 
     public static bool Requested(ParseResult parseResult) => parseResult.GetValue(Tracks) is { Length: > 0 };
 
@@ -141,6 +149,13 @@ internal static class EvaluateTracks
                 Path.GetRelativePath(reportDirectory, Path.Combine(cropsDirectory, w.File)).Replace('\\', '/'), w.Crop, w.Track, scale, w.Columns))
             .ToList();
         var pictures = new List<MeasurementReport.Picture>();
+        // One engine for the whole run, as in the portal: its sessions are cached per model.
+        var engine = new Lazy<ImageUpscaler>(() => new ImageUpscaler(new EngineOptions
+        {
+            ModelsDirectory = store.ModelsDirectory,
+            ModelCacheDirectory = store.CacheDirectory,
+            UseGpu = false,
+        }));
         try
         {
             foreach (var folder in sets)
@@ -167,8 +182,12 @@ internal static class EvaluateTracks
                     var sheet = new CropSheet(setCrops, scale);
                     var setName = Path.GetFileName(folder);
                     var imageNames = images.Select(i => Path.GetFileNameWithoutExtension(i.Name)).ToList();
+                    var content = setName == "art" ? ContentType.Art : ContentType.Photo;
                     var evaluator = new TrackEvaluator(metrics, Console.WriteLine)
                     {
+                        Pipelines = (parseResult.GetValue(Served) ?? [])
+                            .Select(level => (TrackEvaluator.Served(content, scale, level), ServedBy(engine.Value, content, scale, level, cancellationToken)))
+                            .ToList(),
                         InputFilters = DeblockFilters(parseResult.GetValue(Deblock) ?? [], scale),
                         FilteredModels = (parseResult.GetValue(DeblockModels) ?? []).ToHashSet(StringComparer.Ordinal),
                         Blends = blends,
@@ -190,6 +209,10 @@ internal static class EvaluateTracks
         }
         finally
         {
+            if (engine.IsValueCreated)
+            {
+                engine.Value.Dispose();
+            }
             foreach (var metric in metrics.OfType<IDisposable>())
             {
                 metric.Dispose();
@@ -214,6 +237,42 @@ internal static class EvaluateTracks
         }
         return report;
     }
+
+    /// <summary>
+    /// The engine as a person meets it: the track's input written as the file they would upload, planned and
+    /// upscaled by <see cref="ImageUpscaler"/> (condition detection, lineup, restoration, tiles, face protection),
+    /// and the PNG it writes read back.
+    /// </summary>
+    private static Func<EvaluationImage, EvaluationTrack, RgbImage> ServedBy(ImageUpscaler upscaler, ContentType content, int scale, QualityLevel level, CancellationToken cancellationToken) =>
+        (original, track) =>
+        {
+            var directory = Directory.CreateTempSubdirectory("portal-served-");
+            try
+            {
+                var file = track.MakeInputFile(original, scale);
+                var input = Path.Combine(directory.FullName, file.Jpeg is null ? "input.png" : "input.jpg");
+                if (file.Jpeg is { } jpeg)
+                {
+                    File.WriteAllBytes(input, jpeg);
+                }
+                else
+                {
+                    using var vips = file.Image.ToVips();
+                    vips.Pngsave(input);
+                }
+                var output = Path.Combine(directory.FullName, "output.png");
+                var request = new UpscaleRequest { Content = content, Scale = scale, Quality = level, Format = OutputFormat.Png };
+                var plan = upscaler.Plan(input, request);
+                Console.WriteLine($"  {original.Name}: {plan.DescribeCondition()} {plan.Describe()}");
+                upscaler.UpscaleAsync(input, output, request, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+                using var result = NetVips.Image.NewFromFile(output, access: NetVips.Enums.Access.Sequential);
+                return RgbImage.FromVips(result);
+            }
+            finally
+            {
+                directory.Delete(recursive: true);
+            }
+        };
 
     private static List<(string Suffix, Func<RgbImage, EvaluationTrack, RgbImage?> Prepare)> DeblockFilters(double[] strengths, int scale) =>
         strengths.Select(strength => (

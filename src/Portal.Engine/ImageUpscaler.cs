@@ -64,12 +64,16 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         var detected = DetectCondition(inputPath, header);
         var condition = request.Condition ?? detected.Condition;
         var choice = Options.Lineup.Choose(request.Content, request.Scale, request.Quality, condition);
+        var (displayWidth, displayHeight) = header.DisplaySize;
         return WithFaces(
             PlanFor(header, ResolveModel(request, condition), request) with
             {
                 RequestedCondition = request.Condition,
                 Detected = detected,
                 ServedCondition = choice.Condition,
+                Restoration = choice.Restoration is { } recipe
+                    ? RestorationPlan.For(recipe, detected.JpegQuality, Manifest, header.Orientation, displayWidth, displayHeight)
+                    : null,
             },
             request);
     }
@@ -123,10 +127,21 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
                 }
 
                 var model = LoadModel(plan.Model);
+                ITileModel network = model;
+                if (plan.Restoration is { Partner: { } partner } restoration)
+                {
+                    if (!RunsInt8WithoutFloat(partner))
+                    {
+                        await store.EnsureInstalledAsync(partner, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    network = new MixedTileModel(model, LoadModel(partner), restoration.PrimaryShare);
+                }
+
                 var faces = plan.FacesApply && request.Faces == FaceProtection.Protect
                     ? await PrepareFaceSafetyAsync(plan, cancellationToken).ConfigureAwait(false)
                     : null;
-                return Run(plan, model, model.Device, inputPath, outputPath, request, progress, cancellationToken, faces);
+                return Run(plan, network, model.Device, inputPath, outputPath, request, progress, cancellationToken, faces);
             },
             cancellationToken);
     }
@@ -297,7 +312,12 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         try
         {
             using var source = ImageDecoder.Decode(inputPath, plan.Header, cancellationToken);
-            var overlap = request.Overlap ?? ModelOverlaps.For(plan.Model, model.Precision);
+            if (plan.Restoration is { DeblockStrength: > 0, JpegQuality: { } jpegQuality } deblock)
+            {
+                source.Deblock(jpegQuality, deblock.DeblockStrength, deblock.GridX, deblock.GridY);
+            }
+
+            var overlap = request.Overlap ?? OverlapFor(plan, model.Precision);
             var tileSize = TileSizeFor(device, request.TileSize, model.Precision, overlap);
             var tiles = TilePlanner.Plan(source.Width, source.Height, tileSize, overlap, FirstTileSplitFor(device));
             var (compositor, faceReport, faceSteps) = ProtectFaces(plan, request, faces, source, model, device, tiles.Count, progress, cancellationToken);
@@ -326,8 +346,8 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             progress?.Report(new UpscaleProgress(UpscaleStage.Done, steps, steps));
             var elapsed = Stopwatch.GetElapsedTime(started);
             log.LogInformation(
-                "Upscaled {Input} with {Model} to {Width}x{Height} in {Seconds:0.0} s ({Tiles} tiles of {Tile} px, overlap {Overlap}, {Device} {Precision}).",
-                Path.GetFileName(inputPath), plan.Model.Id, plan.OutputWidth, plan.OutputHeight, elapsed.TotalSeconds, tiles.Count, tileSize, overlap, device, model.Precision);
+                "Upscaled {Input} with {Model} ({Restoration}) to {Width}x{Height} in {Seconds:0.0} s ({Tiles} tiles of {Tile} px, overlap {Overlap}, {Device} {Precision}).",
+                Path.GetFileName(inputPath), plan.Model.Id, plan.Restoration?.Describe() ?? "alone", plan.OutputWidth, plan.OutputHeight, elapsed.TotalSeconds, tiles.Count, tileSize, overlap, device, model.Precision);
             return new UpscaleResult(
                 outputPath, plan.OutputWidth, plan.OutputHeight, plan.Format, plan.Model.Id, plan.Model.Scale,
                 plan.RequestedScale, device, tiles.Count, tileSize, overlap, elapsed) { Precision = model.Precision, Faces = faceReport };
@@ -337,6 +357,12 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
             ImageEncoder.TryDelete(scratch);
         }
     }
+
+    /// <summary>The context a tile needs: the wider of the network's and any partner's mixed into it.</summary>
+    internal static int OverlapFor(UpscalePlan plan, ModelPrecision precision) =>
+        plan.Restoration?.Partner is { } partner
+            ? Math.Max(ModelOverlaps.For(plan.Model, precision), ModelOverlaps.For(partner, precision))
+            : ModelOverlaps.For(plan.Model, precision);
 
     /// <summary>
     /// Runs the face pass where it applies. Whatever goes wrong in it (a detector that cannot run on this

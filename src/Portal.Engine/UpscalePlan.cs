@@ -31,6 +31,9 @@ public sealed record UpscalePlan(
     /// <summary>Whose lineup cell the model came from: degraded when a real-world model serves it; null when a model was named.</summary>
     public InputCondition? ServedCondition { get; init; }
 
+    /// <summary>The real-world cell's deblocking and mix for this input; null when the network runs alone on the file as decoded.</summary>
+    public RestorationPlan? Restoration { get; init; }
+
     /// <summary>True when the network is a GAN-trained photo network, so "Protect faces" applies.</summary>
     public bool FacesApply { get; init; }
 
@@ -52,7 +55,9 @@ public sealed record UpscalePlan(
     /// <summary>One sentence for logs and the CLI, saying whether the scale is native or reached by resampling.</summary>
     public string Describe() => (Resampled
         ? string.Create(CultureInfo.InvariantCulture, $"x{RequestedScale} is not a native scale of {Model.Id}: running it at x{Model.Scale}, then resampling by {RequestedScale / (double)Model.Scale:0.###} with Lanczos3.")
-        : $"Running {Model.Id} (native x{Model.Scale}).") + ServedBy() + FacesPlanned();
+        : $"Running {Model.Id} (native x{Model.Scale}).") + ServedBy() + Restored() + FacesPlanned();
+
+    private string Restored() => Restoration is { } r ? $" Input {r.Describe()}." : "";
 
     private string FacesPlanned() => (FacesApply, FaceModel) switch
     {

@@ -1,4 +1,5 @@
 using NetVips;
+using Portal.Models.Restoration;
 
 namespace Portal.Engine.Imaging;
 
@@ -71,6 +72,39 @@ internal sealed class SourceImage(
                     chw[o + tx] = p16[i] * inv;
                     chw[plane + o + tx] = p16[i + 1] * inv;
                     chw[(2 * plane) + o + tx] = p16[i + 2] * inv;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Smooths the JPEG coding grid in place (<see cref="JpegDeblocker"/>), one colour channel at a time,
+    /// before any tile is read, so tiles and the face pass all see the same deblocked picture.
+    /// </summary>
+    public void Deblock(int jpegQuality, double strength, int gridX, int gridY)
+    {
+        var area = Width * Height;
+        var plane = new float[area];
+        var max = Is16Bit ? 65535f : 255f;
+        for (var c = 0; c < 3; c++)
+        {
+            for (var i = 0; i < area; i++)
+            {
+                plane[i] = (Pixels8 is { } p8 ? p8[(3 * i) + c] : Pixels16![(3 * i) + c]) / max;
+            }
+
+            JpegDeblocker.ApplyInPlace(plane, Width, Height, jpegQuality, strength, gridX, gridY);
+            for (var i = 0; i < area; i++)
+            {
+                // A ramp next to a side that was already at 0 or 1 can step just past it.
+                var v = (Math.Clamp(plane[i], 0f, 1f) * max) + 0.5f;
+                if (Pixels8 is { } p8)
+                {
+                    p8[(3 * i) + c] = (byte)v;
+                }
+                else
+                {
+                    Pixels16![(3 * i) + c] = (ushort)v;
                 }
             }
         }

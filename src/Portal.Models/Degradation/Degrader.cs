@@ -22,7 +22,14 @@ public static class Degrader
 
     /// <summary>Degrades <paramref name="original"/> to exactly 1/<paramref name="scale"/> of its size, rounded to 8 bits.</summary>
     /// <exception cref="ArgumentException">The original's sides do not divide by the scale.</exception>
-    public static RgbImage Degrade(RgbImage original, DegradationPlan plan, int scale, ulong seed)
+    public static RgbImage Degrade(RgbImage original, DegradationPlan plan, int scale, ulong seed) =>
+        DegradeToFile(original, plan, scale, seed).Image;
+
+    /// <summary>
+    /// <see cref="Degrade(RgbImage, DegradationPlan, int, ulong)"/>, also keeping the final JPEG's bytes, so the
+    /// evaluation can hand the engine the very file (quantization tables and all) that it measures.
+    /// </summary>
+    public static DegradedFile DegradeToFile(RgbImage original, DegradationPlan plan, int scale, ulong seed)
     {
         if (scale < 1 || original.Width % scale != 0 || original.Height % scale != 0)
         {
@@ -45,11 +52,12 @@ public static class Degrader
         {
             image = Filter(image, final.Sinc);
         }
+        byte[]? file = null;
         if (!final.JpegFirst && final.JpegQuality is { } after)
         {
-            image = Jpeg(image, after);
+            (image, file) = JpegWithFile(image, after);
         }
-        return image.Quantized();
+        return new DegradedFile(image.Quantized(), file);
     }
 
     private static RgbImage ApplyStage(RgbImage image, DegradationStage stage, RgbImage original, SeededRandom random)
@@ -193,7 +201,9 @@ public static class Degrader
     }
 
     /// <summary>A save and reload through libvips' JPEG encoder (libjpeg-turbo, chroma subsampled below quality 90).</summary>
-    public static RgbImage Jpeg(RgbImage image, int quality)
+    public static RgbImage Jpeg(RgbImage image, int quality) => JpegWithFile(image, quality).Image;
+
+    private static (RgbImage Image, byte[] File) JpegWithFile(RgbImage image, int quality)
     {
         if (quality is < 1 or > 100)
         {
@@ -202,7 +212,7 @@ public static class Degrader
         using var vips = image.ToVips();
         var buffer = vips.JpegsaveBuffer(q: quality, keep: Enums.ForeignKeep.None);
         using var decoded = Image.NewFromBuffer(buffer);
-        return RgbImage.FromVips(decoded);
+        return (RgbImage.FromVips(decoded), buffer);
     }
 
     private static float Clip(double value) => (float)Math.Clamp(value, 0, 1);

@@ -31,6 +31,14 @@ public static class EvaluationTracks
         ? Degrader.Degrade(original.Image, DegradationPresets.For(strength, scale), scale, DegradationPresets.SeedFor(original.Name, strength, scale))
         : Resampler.Resize(original.Image, original.Image.Width / scale, original.Image.Height / scale, Resampler.Kernel.Bicubic).Quantized();
 
+    /// <summary>
+    /// The same input as <see cref="MakeInput"/>, with the bytes of its final JPEG save where the track ends
+    /// with one: the file the evaluation uploads to the engine.
+    /// </summary>
+    public static DegradedFile MakeInputFile(this EvaluationTrack track, EvaluationImage original, int scale) => track.Strength() is { } strength
+        ? Degrader.DegradeToFile(original.Image, DegradationPresets.For(strength, scale), scale, DegradationPresets.SeedFor(original.Name, strength, scale))
+        : new DegradedFile(track.MakeInput(original, scale), null);
+
     /// <summary>One line saying how inputs are made, for the report.</summary>
     public static string Describe(this EvaluationTrack track, int scale) => track.Strength() is { } strength
         ? DegradationPresets.For(strength, scale).Describe()

@@ -31,6 +31,17 @@ public sealed class TrackEvaluator(IReadOnlyList<IQualityMetric> metrics, Action
     /// <summary>Extra rows mixing two measured methods' outputs pixel by pixel: weight x first + (1 - weight) x second.</summary>
     public IReadOnlyList<(string First, string Second, double Weight)> Blends { get; init; } = [];
 
+    /// <summary>
+    /// Rows made by a whole pipeline rather than a bare network, measured before the networks: e.g. the engine
+    /// itself, handed the track's input as the file a person would upload. Each gets the original (cropped to
+    /// a multiple of the scale) and the track, and returns the upscaled result.
+    /// </summary>
+    public IReadOnlyList<(string Name, Func<EvaluationImage, EvaluationTrack, RgbImage> Run)> Pipelines { get; init; } = [];
+
+    /// <summary>The row name of what the engine serves for a lineup cell, e.g. "photo x4 Ultra, as served".</summary>
+    public static string Served(ContentType content, int scale, QualityLevel level) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{content.ToString().ToLowerInvariant()} x{scale} {level}, as served");
+
     public IReadOnlyList<MethodScores> Evaluate(
         IReadOnlyList<EvaluationImage> images,
         int scale,
@@ -54,6 +65,30 @@ public sealed class TrackEvaluator(IReadOnlyList<IQualityMetric> metrics, Action
             }
         }
         OnProgress?.Invoke(results);
+        foreach (var (name, run) in Pipelines)
+        {
+            foreach (var track in tracks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                log?.Invoke($"x{scale} {track.ToString().ToLowerInvariant()}: running {name} on {originals.Count} image(s)...");
+                var stopwatch = Stopwatch.StartNew();
+                var outputs = new List<RgbImage>();
+                foreach (var original in originals)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var output = run(original, track);
+                    if (output.Width != original.Image.Width || output.Height != original.Image.Height)
+                    {
+                        throw new InvalidOperationException($"{name} returned {output.Width}x{output.Height} for {original.Name}; the original is {original.Image.Width}x{original.Image.Height}.");
+                    }
+                    outputs.Add(output);
+                }
+                stopwatch.Stop();
+                Report(name, track, originals, inputs[track], outputs);
+                results.Add(Measure(name, scale, track, originals, outputs, stopwatch.Elapsed.TotalSeconds / (inputs[track].Sum(i => i.Width * i.Height) / 1e6)));
+            }
+            OnProgress?.Invoke(results);
+        }
         var kept = new Dictionary<(string, EvaluationTrack), List<RgbImage>>();
         var blended = Blends.SelectMany(b => new[] { b.First, b.Second }).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, path) in models)

@@ -1,3 +1,5 @@
+using Portal.Models.Restoration;
+
 namespace Portal.Models.Lineup;
 
 /// <summary>
@@ -10,4 +12,7 @@ namespace Portal.Models.Lineup;
 public sealed record LineupChoice(string? ModelId, InputCondition Condition, string? Refusal)
 {
     public bool Offered => ModelId is not null;
+
+    /// <summary>The cell's restoration around the model (a real-world cell's deblocking and mix); null runs the model alone.</summary>
+    public RealWorldRestoration? Restoration { get; init; }
 }

@@ -50,11 +50,11 @@ public sealed class LineupRules
     {
         if (condition != InputCondition.Clean && cells.TryGetValue((content, scale, level, condition), out var real))
         {
-            return new LineupChoice(real.ModelId, condition, null);
+            return new LineupChoice(real.ModelId, condition, null) { Restoration = real.Restoration };
         }
 
         return cells.TryGetValue((content, scale, level, InputCondition.Clean), out var clean)
-            ? new LineupChoice(clean.ModelId, InputCondition.Clean, null)
+            ? new LineupChoice(clean.ModelId, InputCondition.Clean, null) { Restoration = clean.Restoration }
             : new LineupChoice(null, condition, Refusal(content, scale, level));
     }
 

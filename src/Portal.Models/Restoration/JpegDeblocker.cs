@@ -30,8 +30,12 @@ public static class JpegDeblocker
         return new RgbImage(image.Width, image.Height, planes);
     }
 
-    /// <summary>Deblocks one channel (values 0..1, row-major) in place.</summary>
-    public static void ApplyInPlace(Span<float> plane, int width, int height, int jpegQuality, double strength = 1.0)
+    /// <summary>
+    /// Deblocks one channel (values 0..1, row-major) in place. <paramref name="gridX"/> and <paramref name="gridY"/>
+    /// (0..7) say where the coding grid's lines fall when the picture was flipped or turned by its EXIF
+    /// orientation after decoding: a mirrored axis of length L puts them at L mod 8.
+    /// </summary>
+    public static void ApplyInPlace(Span<float> plane, int width, int height, int jpegQuality, double strength = 1.0, int gridX = 0, int gridY = 0)
     {
         if (plane.Length < width * height)
         {
@@ -43,14 +47,14 @@ public static class JpegDeblocker
             return;
         }
         // Vertical boundaries (columns 8, 16, ...), then horizontal ones on the result.
-        for (var x = Block; x <= width - 3; x += Block)
+        for (var x = FirstBoundary(gridX); x <= width - 3; x += Block)
         {
             for (var y = 0; y < height; y++)
             {
                 Smooth(plane, (y * width) + x, 1, alpha, beta);
             }
         }
-        for (var y = Block; y <= height - 3; y += Block)
+        for (var y = FirstBoundary(gridY); y <= height - 3; y += Block)
         {
             for (var x = 0; x < width; x++)
             {
@@ -72,6 +76,17 @@ public static class JpegDeblocker
         var alpha = 8.0 * tableScale * strength / 255.0;
         var beta = 3.0 * tableScale * strength / 255.0;
         return ((float)alpha, (float)beta);
+    }
+
+    // A boundary needs three pixels before it; one at the image edge is no boundary.
+    private static int FirstBoundary(int grid)
+    {
+        var first = ((grid % Block) + Block) % Block;
+        while (first < 3)
+        {
+            first += Block;
+        }
+        return first;
     }
 
     // q0 is at `index`, p0 one step before it: ... p2 p1 p0 | q0 q1 q2 ...

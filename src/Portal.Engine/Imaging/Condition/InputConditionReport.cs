@@ -9,8 +9,8 @@ namespace Portal.Engine.Imaging.Condition;
 /// <param name="NoiseSigma">Estimated white-noise standard deviation in grey levels of 255.</param>
 public sealed record InputConditionReport(InputCondition Condition, int? JpegQuality, double NoiseSigma)
 {
-    /// <summary>True when the tables say the file was saved below <see cref="InputConditionDetector.CompressedBelowQuality"/>.</summary>
-    public bool Compressed => JpegQuality < InputConditionDetector.CompressedBelowQuality;
+    /// <summary>True when the tables say the file was saved at or below <see cref="InputConditionDetector.CompressedAtOrBelowQuality"/>.</summary>
+    public bool Compressed => JpegQuality <= InputConditionDetector.CompressedAtOrBelowQuality;
 
     public bool Noisy => NoiseSigma > InputConditionDetector.NoisyAboveSigma;
 
