@@ -28,6 +28,9 @@ public sealed class ModelsPageShowsTheReport : ComponentTest
     [InlineData(EvaluationTrack.Medium, "realesrgan-x4plus-x4")]
     [InlineData(EvaluationTrack.Clean, "esrgan-thick-x4")]
     [InlineData(EvaluationTrack.Clean, "lanczos3")]
+    [InlineData(EvaluationTrack.Light, "photo x4 Ultra, as served")]
+    [InlineData(EvaluationTrack.Medium, "photo x4 Ultra, as served")]
+    [InlineData(EvaluationTrack.Heavy, "photo x4 Ultra, as served")]
     public void A_lineup_model_shows_the_committed_numbers(EvaluationTrack track, string method)
     {
         var report = PublishedReport.Parse(File.ReadAllText(ReportPath));
@@ -36,7 +39,7 @@ public sealed class ModelsPageShowsTheReport : ComponentTest
 
         var page = Render<ModelsPage>();
 
-        var cells = page.Find($"[data-testid=report-{track.ToString().ToLowerInvariant()}-{method}]").QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList();
+        var cells = page.Find($"[data-testid=report-{track.ToString().ToLowerInvariant()}-{method.Replace(", ", "-", StringComparison.Ordinal).Replace(' ', '-')}]").QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList();
         Assert.Contains(expected.Means["brisque"].ToString("0.0", CultureInfo.InvariantCulture), cells);
         Assert.Contains(expected.Means["blockiness"].ToString("0.000", CultureInfo.InvariantCulture), cells);
         Assert.Contains(expected.Means["ssim-y"].ToString("0.000", CultureInfo.InvariantCulture), cells);
