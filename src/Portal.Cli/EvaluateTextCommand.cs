@@ -22,9 +22,10 @@ internal static class EvaluateTextCommand
         var quality = new Option<int>("--jpeg-quality") { Description = "JPEG quality of the compressed track.", DefaultValueFactory = _ => 75 };
         var crops = new Option<string?>("--crops") { Description = "Write a PNG of the same crop from every method (JPEG track) here." };
         var data = new Option<string?>("--data") { Description = "Data folder (default: data/ in the repository)." };
+        var onlyGiven = new Option<bool>("--only-given") { Description = "Measure only the --model files beside bicubic and lanczos3, not every installed model." };
         var command = new Command("evaluate", "Measure models on a domain's held-out images, clean and JPEG, beside bicubic and lanczos3.")
         {
-            Options = { domain, models, scale, quality, crops, data },
+            Options = { domain, models, scale, quality, crops, data, onlyGiven },
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -37,7 +38,7 @@ internal static class EvaluateTextCommand
                 var clean = originals.Select(o => Resampler.Resize(o, o.Width / s, o.Height / s, Resampler.Kernel.Bicubic).Quantized()).ToList();
                 var jpeg = clean.Select(c => Degrader.Jpeg(c, parseResult.GetValue(quality)).Quantized()).ToList();
                 var store = Portal.Models.ModelStore.ForRepository(root, Console.WriteLine);
-                var candidates = store.Manifest.Models.Where(m => m.Scale == s && store.IsInstalled(m)).Select(m => (m.Id, store.PathOf(m)))
+                var candidates = store.Manifest.Models.Where(m => m.Scale == s && store.IsInstalled(m) && !parseResult.GetValue(onlyGiven)).Select(m => (m.Id, store.PathOf(m)))
                     .Concat((parseResult.GetValue(models) ?? []).Select(p => (Path.GetFileNameWithoutExtension(p), p))).ToList();
                 var methods = new List<(string Name, Func<RgbImage, RgbImage> Run, IDisposable? Owner)>
                 {

@@ -63,7 +63,9 @@ internal static class ModelsCommand
                 Console.Error.WriteLine($"Unknown model id(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", ModelCatalog.All.Select(d => d.Id))}");
                 return 2;
             }
+            // Trained models have no package to import from: their committed file and manifest entry stay as they are.
             var definitions = ModelCatalog.All
+                .Where(d => d.Source.Format != SourceFormat.Trained)
                 .Where(d => wanted.Length > 0 ? wanted.Contains(d.Id) : parseResult.GetValue(all) || d.Committed)
                 .ToList();
             try
@@ -287,7 +289,8 @@ internal static class ModelsCommand
         var ok = true;
         foreach (var (offer, entry) in manifest.Offered())
         {
-            var set = offer.ContentType == ContentType.Photo ? "photos" : "art";
+            // Text models are measured on rendered pages by `portal train evaluate` (docs/TRAINING.md), not on these sets.
+            var set = offer.ContentType switch { ContentType.Photo => "photos", ContentType.Art => "art", _ => "text" };
             if (!resultsBySet.TryGetValue(set, out var results))
             {
                 continue;

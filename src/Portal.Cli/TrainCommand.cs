@@ -15,9 +15,10 @@ internal static class TrainCommand
         var data = new Option<string?>("--data") { Description = "Data folder (default: data/ in the repository)." };
         var runs = new Option<string?>("--runs") { Description = "Run folders go here (default: runs/ in the repository)." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: one per core)." };
+        var perSample = new Option<bool>("--per-sample") { Description = "One sample per backward (slower; for libtorch builds where oneDNN cannot be turned off)." };
         var command = new Command("train", "Train or fine-tune a super-resolution network from a recipe (TorchSharp).")
         {
-            Options = { recipe, steps, resume, device, data, runs, threads },
+            Options = { recipe, steps, resume, device, data, runs, threads, perSample },
         };
         command.Subcommands.Add(EvaluateTextCommand.Create());
         command.SetAction((parseResult, cancellationToken) =>
@@ -35,6 +36,7 @@ internal static class TrainCommand
                     StopAtStep = parseResult.GetValue(steps),
                     Resume = parseResult.GetValue(resume),
                     Threads = parseResult.GetValue(threads),
+                    PerSampleBackward = parseResult.GetValue(perSample),
                 };
                 var result = new Trainer(loaded, options, Console.Out).Run(cancellationToken);
                 Console.WriteLine($"Step {result.Step}: exported {result.ModelPath}; loss curve and previews in {result.RunFolder}.");

@@ -17,8 +17,8 @@ internal static class UpscaleCommand
         var input = new Argument<string>("input") { Description = "The image to upscale (JPEG, PNG, WebP, TIFF, GIF or AVIF)." };
         var output = new Argument<string>("output") { Description = "Where to write the result." };
         var model = new Option<string?>("--model") { Description = "Run this model id (see 'models list'); overrides --content and --quality." };
-        var content = new Option<string>("--content") { Description = "photo or art.", DefaultValueFactory = _ => "photo" };
-        content.AcceptOnlyFromAmong("photo", "art");
+        var content = new Option<string>("--content") { Description = "photo, art, or text (text and screenshots).", DefaultValueFactory = _ => "photo" };
+        content.AcceptOnlyFromAmong("photo", "art", "text");
         var quality = new Option<string>("--quality") { Description = "fast, balanced, ultra, or detail (GAN style: sharper, can alter faces).", DefaultValueFactory = _ => "balanced" };
         quality.AcceptOnlyFromAmong("fast", "balanced", "ultra", "detail");
         var inputCondition = new Option<string>("--input")
@@ -139,7 +139,12 @@ internal static class UpscaleCommand
 
     internal static ModelPrecision ParsePrecision(string? value) => value == "float32" ? ModelPrecision.Float32 : ModelPrecision.Int8;
 
-    internal static ContentType ParseContent(string value) => value == "art" ? ContentType.Art : ContentType.Photo;
+    internal static ContentType ParseContent(string value) => value switch
+    {
+        "art" => ContentType.Art,
+        "text" => ContentType.Text,
+        _ => ContentType.Photo,
+    };
 
     internal static QualityLevel ParseQuality(string value) => value switch
     {

@@ -5,4 +5,7 @@ public enum ContentType
 {
     Photo,
     Art,
+
+    /// <summary>Text and screenshots: rendered glyphs, UI and code, where edges must stay sharp without ringing.</summary>
+    Text,
 }

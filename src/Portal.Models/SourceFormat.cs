@@ -8,4 +8,10 @@ public enum SourceFormat
 
     /// <summary>ncnn: a <c>.param</c> text graph plus a <c>.bin</c> weight blob.</summary>
     Ncnn,
+
+    /// <summary>
+    /// Trained by this project (<c>portal train</c>): the ONNX file is committed under models/ and the source names the
+    /// recipe it was trained from (its SHA-512 as the integrity); there is no package to import it from.
+    /// </summary>
+    Trained,
 }

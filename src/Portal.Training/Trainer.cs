@@ -82,20 +82,23 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
             {
                 group.LearningRate = learningRate;
             }
-            double loss = 0, l1Value = 0;
+            double loss = 0, l1Value = 0, dataSeconds = 0;
             optimizer.zero_grad();
             discriminatorOptimizer?.zero_grad();
             using (var scope = NewDisposeScope())
             {
                 var (lowBatch, highBatch) = pairs.Batch(step, recipe.BatchSize);
+                dataSeconds = clock.Elapsed.TotalSeconds;
                 var outputs = new List<Tensor>();
-                // One sample per forward/backward, gradients accumulated: libtorch 2.10's oneDNN convolution backward
-                // returns NaN gradients now and then for batches above one on this machine's CPU, while the native
-                // path that batch-1 inputs take is exact (see docs/TRAINING.md). Same mean loss, same gradient.
-                for (var b = 0; b < recipe.BatchSize; b++)
+                // With oneDNN off (TorchRuntime.OneDnnDisabled) the whole batch goes through one forward/backward. Where the
+                // switch is unavailable, one sample per forward/backward with gradients accumulated: libtorch 2.10's oneDNN
+                // convolution backward returns NaN gradients now and then for batches above one on this machine's CPU, while
+                // the native path that batch-1 inputs take is exact (see docs/TRAINING.md). Same mean loss, same gradient.
+                var chunk = !options.PerSampleBackward && (device.type != DeviceType.CPU || TorchRuntime.OneDnnDisabled) ? recipe.BatchSize : 1;
+                for (var b = 0; b < recipe.BatchSize; b += chunk)
                 {
-                    var low = lowBatch[b..(b + 1)].to(device);
-                    var high = highBatch[b..(b + 1)].to(device);
+                    var low = lowBatch[b..(b + chunk)].to(device);
+                    var high = highBatch[b..(b + chunk)].to(device);
                     var output = generator.call(low);
                     var l1 = nn.functional.l1_loss(output, high);
                     var total = l1 * recipe.Losses.L1;
@@ -108,9 +111,10 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
                         var fake = discriminator.call(output);
                         total += nn.functional.binary_cross_entropy_with_logits(fake, ones_like(fake)) * recipe.Losses.Gan;
                     }
-                    (total / recipe.BatchSize).backward();
-                    loss += total.item<float>() / recipe.BatchSize;
-                    l1Value += l1.item<float>() / recipe.BatchSize;
+                    var share = (double)chunk / recipe.BatchSize;
+                    (total * share).backward();
+                    loss += total.item<float>() * share;
+                    l1Value += l1.item<float>() * share;
                     outputs.Add(output.detach());
                 }
                 RequireFiniteGradients(generator, step);
@@ -119,13 +123,14 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
                 {
                     // The generator's backward also reached the discriminator's weights; only its own loss may count.
                     discriminatorOptimizer.zero_grad();
-                    for (var b = 0; b < recipe.BatchSize; b++)
+                    for (var i = 0; i < outputs.Count; i++)
                     {
-                        var real = discriminator.call(highBatch[b..(b + 1)].to(device));
-                        var fake = discriminator.call(outputs[b]);
+                        var size = (int)outputs[i].shape[0];
+                        var real = discriminator.call(highBatch[(i * size)..((i + 1) * size)].to(device));
+                        var fake = discriminator.call(outputs[i]);
                         var discriminatorLoss = nn.functional.binary_cross_entropy_with_logits(real, ones_like(real))
                             + nn.functional.binary_cross_entropy_with_logits(fake, zeros_like(fake));
-                        (discriminatorLoss / recipe.BatchSize).backward();
+                        (discriminatorLoss * ((double)size / recipe.BatchSize)).backward();
                     }
                     RequireFiniteGradients(discriminator, step);
                     discriminatorOptimizer.step();
@@ -136,7 +141,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
             {
                 throw new TrainingException($"The loss became {loss} at step {step + 1} (L1 {l1Value}); the last checkpoint is kept. Lower the learning rate or check the data.");
             }
-            history.Add(new Checkpoint.StepRecord(step + 1, loss, l1Value, learningRate, clock.Elapsed.TotalSeconds, Environment.WorkingSet));
+            history.Add(new Checkpoint.StepRecord(step + 1, loss, l1Value, learningRate, clock.Elapsed.TotalSeconds, Environment.WorkingSet, dataSeconds));
             progress.Report(step + 1, loss);
             var done = step + 1;
             if (done % recipe.CheckpointEvery == 0 || done == stop)
@@ -205,10 +210,10 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
     private void WriteHistory(List<Checkpoint.StepRecord> history)
     {
         using var writer = new StreamWriter(Path.Combine(RunFolder, "loss.csv"));
-        writer.WriteLine("step,loss,l1,learning_rate,seconds,rss_bytes");
+        writer.WriteLine("step,loss,l1,learning_rate,seconds,rss_bytes,data_seconds");
         foreach (var r in history)
         {
-            writer.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Step},{r.Loss:G6},{r.L1:G6},{r.LearningRate:G4},{r.Seconds:F3},{r.RssBytes}"));
+            writer.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Step},{r.Loss:G6},{r.L1:G6},{r.LearningRate:G4},{r.Seconds:F3},{r.RssBytes},{r.DataSeconds:F3}"));
         }
     }
 }

@@ -20,6 +20,12 @@ public sealed record TrainingOptions
     /// <summary>libtorch's intra-op threads; null keeps its default (one per core). One thread wastes no time spinning on a busy shared machine.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// One sample per forward/backward with gradients accumulated, even where oneDNN could be turned off: the
+    /// workaround for libtorch builds whose oneDNN switch is missing, and the baseline the batched path is timed against.
+    /// </summary>
+    public bool PerSampleBackward { get; init; }
+
     /// <summary>Write the preview crops and the loss curve (tests turn this off to stay fast).</summary>
     public bool WritePictures { get; init; } = true;
 }

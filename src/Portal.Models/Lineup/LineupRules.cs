@@ -86,9 +86,9 @@ public sealed class LineupRules
         return head + atScale + forLevel;
     }
 
-    private static string Title(ContentType content) => content == ContentType.Photo ? "Photo" : "Art";
+    private static string Title(ContentType content) => ContentTypeNames.Title(content);
 
-    private static string Name(ContentType content) => content == ContentType.Photo ? "photos" : "art and anime";
+    private static string Name(ContentType content) => ContentTypeNames.InSentence(content);
 
     private static string Join(IReadOnlyList<string> items) =>
         items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];

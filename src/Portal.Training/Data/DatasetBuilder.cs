@@ -20,6 +20,9 @@ public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextW
     private static readonly string[] TrainingTexts = ["GPL-3", "GPL-2", "LGPL-2.1", "GFDL-1.3", "Apache-2.0", "Artistic", "MPL-1.1"];
     private static readonly string[] HeldOutTexts = ["MPL-2.0", "LGPL-3", "BSD", "CC0-1.0", "GFDL-1.2"];
 
+    // Faces whose letters are symbols (dingbats, maths): pages of them teach nothing about text.
+    private static readonly string[] SymbolFonts = ["Math", "D050000L", "Standard Symbols"];
+
     public sealed record Manifest(string Domain, string Generator, int TrainPages, int HeldOutPages, string TrainSeeds, string HeldOutSeeds,
         IReadOnlyList<Source> Fonts, IReadOnlyList<Source> Texts, IReadOnlyList<FileHash> Files);
 
@@ -46,7 +49,7 @@ public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextW
         var files = new List<FileHash>();
         files.AddRange(Render(new TextPageRenderer(families, new TextCorpus(Join(trainTexts), trainCode)), Path.Combine(folder, "train"), trainPages, "text/train"));
         files.AddRange(Render(new TextPageRenderer(families, new TextCorpus(Join(heldOutTexts), heldOutCode)), Path.Combine(folder, "heldout"), heldOutPages, "text/heldout"));
-        var manifest = new Manifest(domain, $"TextPageRenderer {TextPageRenderer.Width}x{TextPageRenderer.Height}, libvips text (Pango) at 72 dpi",
+        var manifest = new Manifest(domain, $"TextPageRenderer {TextPageRenderer.Width}x{TextPageRenderer.Height}, libvips text (Pango) at 72 dpi, glyphs 11-44 px",
             trainPages, heldOutPages, "SeedFrom(\"text/train/{i}\")", "SeedFrom(\"text/heldout/{i}\")",
             fonts, [.. trainTexts.Select(t => t.Source with { Name = t.Source.Name + " (train)" }), .. heldOutTexts.Select(t => t.Source with { Name = t.Source.Name + " (held-out)" })],
             files.Select(f => f with { Path = Path.GetRelativePath(folder, f.Path) }).ToList());
@@ -104,7 +107,7 @@ public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextW
         foreach (var line in lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal))
         {
             var parts = line.Split('|');
-            if (parts.Length != 3 || !parts[2].StartsWith("/usr/share/fonts/", StringComparison.Ordinal) || parts[0].Contains("Math", StringComparison.Ordinal)) continue;
+            if (parts.Length != 3 || !parts[2].StartsWith("/usr/share/fonts/", StringComparison.Ordinal) || SymbolFonts.Any(parts[0].Contains)) continue;
             var package = RunProcess("dpkg", "-S " + parts[2]).Split(':')[0].Trim();
             var copyright = package.Length > 0 ? $"/usr/share/doc/{package}/copyright" : "unknown";
             fonts.Add(new Source(parts[0], parts[2], package, copyright));

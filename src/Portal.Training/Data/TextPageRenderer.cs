@@ -8,12 +8,15 @@ namespace Portal.Training.Data;
 /// <summary>
 /// Renders screenshot-like pages with libvips' text renderer (Pango + fontconfig, the fonts
 /// installed from Debian packages): paragraphs, headings, code, buttons and table rows in light,
-/// dark and coloured themes at the small pixel sizes screens use. Same seed, same page.
+/// dark and coloured themes. Glyphs are 11-44 px: an x2 model's targets are what a screen's 6-22 px text looks like
+/// at twice the size, so its inputs (the half-size pages) hold the text sizes screenshots actually have. Pages of
+/// 9-28 px text (the first renderer) shrink to 4-14 px inputs whose small glyphs no x2 network can restore (see
+/// docs/TRAINING.md). Same seed, same page.
 /// </summary>
 public sealed class TextPageRenderer(IReadOnlyList<string> fontFamilies, TextCorpus corpus)
 {
-    public const int Width = 480;
-    public const int Height = 360;
+    public const int Width = 640;
+    public const int Height = 480;
 
     private static readonly string[] UiLabels =
     [
@@ -37,15 +40,15 @@ public sealed class TextPageRenderer(IReadOnlyList<string> fontFamilies, TextCor
             switch (kind)
             {
                 case 0: // paragraph
-                    used = DrawText(page, x, y, Width - x - random.NextInt(4, 120), $"{family} {random.NextInt(9, 16)}",
+                    used = DrawText(page, x, y, Width - x - random.NextInt(4, 120), $"{family} {random.NextInt(11, 30)}",
                         corpus.Excerpt(random, random.NextInt(60, 420)), foreground, random.NextInt(0, 3));
                     break;
                 case 1: // heading
-                    used = DrawText(page, x, y, Width - x - 8, $"{family} Bold {random.NextInt(15, 28)}", corpus.Excerpt(random, random.NextInt(8, 40)),
+                    used = DrawText(page, x, y, Width - x - 8, $"{family} Bold {random.NextInt(18, 44)}", corpus.Excerpt(random, random.NextInt(8, 40)),
                         random.NextDouble() < 0.3 ? accent : foreground, 0);
                     break;
                 case 2: // code
-                    used = DrawText(page, x, y, Width - x - 8, $"{MonoFamily(family)} {random.NextInt(9, 13)}", corpus.Code(random, random.NextInt(2, 7)), foreground, 0);
+                    used = DrawText(page, x, y, Width - x - 8, $"{MonoFamily(family)} {random.NextInt(11, 24)}", corpus.Code(random, random.NextInt(2, 7)), foreground, 0);
                     break;
                 case 3: // a row of buttons
                     used = DrawButtons(page, x, y, random, foreground, accent, background, family);
@@ -95,8 +98,8 @@ public sealed class TextPageRenderer(IReadOnlyList<string> fontFamilies, TextCor
 
     private int DrawButtons(float[] page, int x, int y, SeededRandom random, float[] foreground, float[] accent, float[] background, string family)
     {
-        var size = random.NextInt(10, 14);
-        var height = size + 12;
+        var size = random.NextInt(11, 24);
+        var height = size + size / 2 + 6;
         var count = random.NextInt(1, 5);
         for (var i = 0; i < count && x < Width - 60; i++)
         {
@@ -123,8 +126,8 @@ public sealed class TextPageRenderer(IReadOnlyList<string> fontFamilies, TextCor
     private int DrawTable(float[] page, int x, int y, SeededRandom random, float[] foreground, string family)
     {
         var rows = random.NextInt(2, 5);
-        var size = random.NextInt(9, 13);
-        var rowHeight = size + 8;
+        var size = random.NextInt(11, 22);
+        var rowHeight = size + size / 2 + 4;
         var columns = random.NextInt(2, 4);
         var columnWidth = (Width - 2 * x) / columns;
         for (var r = 0; r < rows && y + (r + 1) * rowHeight < Height; r++)

@@ -49,6 +49,29 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Text_is_a_content_type_in_the_portal_and_the_cli_and_both_run_the_trained_model()
+    {
+        var (client, userId) = await SignInAsync();
+        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
+        var portal = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Text, QualityLevel.Fast, 2));
+        Assert.True(portal.Succeeded, portal.Error);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var job = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.AsNoTracking().SingleAsync(j => j.Id == portal.JobIds[0]);
+            Assert.Equal(ContentType.Text, job.Content);
+        }
+
+        var output = Path.Combine(Path.GetTempPath(), $"cli-text-{Guid.NewGuid():N}.png");
+        var cli = await RunCliAsync("upscale", Uploads.FixturePath("photo.png"), output, "--content", "text", "--quality", "fast", "--scale", "2",
+            "--models-dir", Path.Combine(RepositoryPaths.Root, "models"));
+
+        Assert.True(cli.ExitCode == 0, cli.Error);
+        Assert.True(File.Exists(output));
+        File.Delete(output);
+        Assert.Contains("text-x2", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_job_records_the_requested_and_the_detected_condition()
     {
         var (client, userId) = await TestAccounts.SignInAsync(factory);

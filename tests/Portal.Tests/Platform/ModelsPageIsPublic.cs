@@ -15,6 +15,8 @@ public sealed class ModelsPageIsPublic(PortalFactory factory) : IClassFixture<Po
         var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
         Assert.Contains("data-testid=\"lineup-photo\"", page, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"lineup-art\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"lineup-text\"", page, StringComparison.Ordinal);
+        Assert.Contains("<code>text-x2</code>", page, StringComparison.Ordinal);
         Assert.Contains("<code>esrgan-thick-x4</code>", page, StringComparison.Ordinal);
         Assert.Contains("not offered", page, StringComparison.Ordinal);
         Assert.Contains("quantization tables", page, StringComparison.Ordinal);

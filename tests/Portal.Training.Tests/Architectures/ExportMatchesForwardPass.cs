@@ -55,6 +55,24 @@ public sealed class ExportMatchesForwardPass
     }
 
     [Fact]
+    public void The_shipped_text_model_loads_into_its_recipes_architecture_and_matches_onnx_runtime()
+    {
+        var recipe = TrainingRecipe.Load(Path.Combine(RepositoryPaths.Models, "recipes", "text-x2.json"));
+        var path = Path.Combine(RepositoryPaths.Models, "text-x2.onnx");
+        using var network = recipe.Architecture.Create();
+        network.LoadOnnx(File.ReadAllBytes(path), "text-x2.onnx");
+        network.eval();
+        var image = RandomImage(width: 17, height: 11, seed: 9);
+        var expected = TorchForward(network, image);
+        using var shipped = new OnnxUpscaler(path);
+        var actual = shipped.Upscale(image);
+        var worst = expected.Zip(actual.Planes, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= Tolerance, $"largest difference {worst:E2} exceeds {Tolerance:E0}");
+        var manifest = Portal.Models.ModelManifest.Load(Path.Combine(RepositoryPaths.Models, "manifest.json")).FindById("text-x2")!;
+        Assert.Equal(manifest.Parameters, network.ParameterCount);
+    }
+
+    [Fact]
     public void A_network_of_another_size_is_refused_naming_the_mismatch()
     {
         var path = Path.Combine(RepositoryPaths.Models, "realesr-animevideov3-x4.onnx");
