@@ -151,9 +151,10 @@ public static class ModelCatalog
 
     /// <summary>
     /// The recipe the committed text-x2.onnx was trained from; the integrity is the SHA-512 of that file, so a changed
-    /// recipe no longer matches the model it claims to describe (checked by a test).
+    /// recipe no longer matches the model it claims to describe (checked by a test). A property, not a field: All is built
+    /// before fields declared below it are initialised.
     /// </summary>
-    public static readonly ModelSource TextX2Recipe = new("portal-training", "1",
+    public static ModelSource TextX2Recipe => new("portal-training", "1",
         "sha512-xNFUD3gpA+aasql/6oS0GazyDbStSiAyd3r9vHQ7DBF3W/gLuw/Fbg0S4a/Q3oIkBodeocw47OnH/3x2ydzOQg==", "models/recipes/text-x2.json", SourceFormat.Trained);
 
     private const string RealWorldGanNote =

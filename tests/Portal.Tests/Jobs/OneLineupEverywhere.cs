@@ -51,7 +51,7 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
     [Fact]
     public async Task Text_is_a_content_type_in_the_portal_and_the_cli_and_both_run_the_trained_model()
     {
-        var (client, userId) = await SignInAsync();
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var portal = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Text, QualityLevel.Fast, 2));
         Assert.True(portal.Succeeded, portal.Error);
