@@ -19,6 +19,13 @@ if [ ! -f /usr/share/opencv4/quality/brisque_model_live.yml ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq opencv-data >/dev/null \
     || { echo "Could not install opencv-data with apt-get."; echo "0 passed, 1 failed"; exit 1; }
 fi
+# The blob-storage tests run against Azurite (the Azure Storage emulator from npm, pinned in tools/azurite);
+# the tests start it themselves on a free loopback port and stop it when they end.
+if [ ! -x tools/azurite/node_modules/.bin/azurite-blob ]; then
+  echo "Installing Azurite for the blob-storage tests..."
+  npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error >/dev/null \
+    || { echo "Could not install Azurite with npm."; echo "0 passed, 1 failed"; exit 1; }
+fi
 export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 
 dotnet tool restore >/dev/null

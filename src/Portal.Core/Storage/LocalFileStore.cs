@@ -32,14 +32,31 @@ public sealed class LocalFileStore(DataFolders folders) : IFileStore
         return Task.CompletedTask;
     }
 
-    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
-        Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            // The owner's folder itself is missing: to the caller that is the same as a missing file.
+            throw new FileNotFoundException($"Nothing is stored under '{key}'.", key, e);
+        }
+    }
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(PathOf(key)));
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        // File.Delete ignores a missing file but not a missing folder; either way nothing is stored under the key.
+        if (Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            File.Delete(path);
+        }
+
         return Task.CompletedTask;
     }
 

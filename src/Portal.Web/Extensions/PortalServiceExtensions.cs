@@ -46,7 +46,8 @@ public static class PortalServiceExtensions
         builder.Services.AddBilling();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database")
-            .AddCheck<ModelsHealthCheck>("models");
+            .AddCheck<ModelsHealthCheck>("models")
+            .AddCheck<FileStoreHealthCheck>("storage");
         return builder;
     }
 

@@ -9,23 +9,26 @@ using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Jobs;
 
-/// <summary>Upload, submit, the real worker with the real engine and a small committed model, download.</summary>
-public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFactory>
+/// <summary>
+/// Upload, submit, the real worker with the real engine and a small committed model, download. Runs on local
+/// disk here and on blob storage (Azurite) in <see cref="JobLifecycleOnBlobStorage"/>.
+/// </summary>
+public class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFactory>
 {
     [Fact]
     public async Task A_submitted_job_is_upscaled_by_the_worker_and_the_result_downloads_at_twice_the_size()
     {
         var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
-        var before = await BalanceAsync(userId);
+        var before = await BalanceAsync(factory, userId);
 
-        var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var submitted = await SubmitAsync(factory, userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
 
         Assert.True(submitted.Succeeded, submitted.Error);
         var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Succeeded);
         Assert.Equal((256, 192), (job.OutputWidth, job.OutputHeight));
         Assert.Equal("realesr-animevideov3-x2", job.ModelId);
-        Assert.Equal(before - submitted.Cost, await BalanceAsync(userId));
+        Assert.Equal(before - submitted.Cost, await BalanceAsync(factory, userId));
         Assert.NotNull(job.RunMilliseconds);
 
         var result = await client.GetByteArrayAsync($"/api/jobs/{job.Id}/result?download=true");
@@ -44,17 +47,17 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var batch = Guid.NewGuid();
-        var before = await BalanceAsync(userId);
+        var before = await BalanceAsync(factory, userId);
         var request = new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2);
 
-        var results = await Task.WhenAll(SubmitAsync(userId, batch, request), SubmitAsync(userId, batch, request));
+        var results = await Task.WhenAll(SubmitAsync(factory, userId, batch, request), SubmitAsync(factory, userId, batch, request));
 
         Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
         Assert.Equal(results[0].JobIds, results[1].JobIds);
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         Assert.Equal(1, await db.Jobs.CountAsync(j => j.BatchId == batch));
-        Assert.Equal(before - JobPricing.Cost(128, 96, 2, QualityLevel.Fast), await BalanceAsync(userId));
+        Assert.Equal(before - JobPricing.Cost(128, 96, 2, QualityLevel.Fast), await BalanceAsync(factory, userId));
     }
 
     [Fact]
@@ -62,24 +65,30 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     {
         var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
-        var before = await BalanceAsync(userId);
+        var before = await BalanceAsync(factory, userId);
         // The stored original is damaged after the upload checks (a disk fault): the job must fail cleanly.
         using (var setup = factory.Services.CreateScope())
         {
             var key = await setup.ServiceProvider.GetRequiredService<PortalDbContext>().Images.Where(i => i.Id == image.Id).Select(i => i.StorageKey).SingleAsync();
-            var path = Path.Combine(factory.DataPath, key);
-            await File.WriteAllBytesAsync(path, (await File.ReadAllBytesAsync(path))[..200]);
+            var store = setup.ServiceProvider.GetRequiredService<Portal.Core.Storage.IFileStore>();
+            using var original = new MemoryStream();
+            await using (var read = await store.OpenReadAsync(key))
+            {
+                await read.CopyToAsync(original);
+            }
+
+            await store.WriteAsync(key, new MemoryStream(original.ToArray()[..200]));
         }
 
-        var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var submitted = await SubmitAsync(factory, userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
         var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Failed);
 
         Assert.False(string.IsNullOrWhiteSpace(job.Error));
-        Assert.Equal(before, await BalanceAsync(userId));
+        Assert.Equal(before, await BalanceAsync(factory, userId));
         using var scope = factory.Services.CreateScope();
         var ledger = scope.ServiceProvider.GetRequiredService<CreditLedger>();
         Assert.False(await ledger.RefundAsync(job.Id, "reported twice"));
-        Assert.Equal(before, await BalanceAsync(userId));
+        Assert.Equal(before, await BalanceAsync(factory, userId));
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         Assert.Equal(1, await db.CreditEntries.CountAsync(e => e.Kind == CreditEntryKind.Refund && e.Reference == job.Id.ToString()));
     }
@@ -89,14 +98,14 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     {
         var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
-        var before = await BalanceAsync(userId);
+        var before = await BalanceAsync(factory, userId);
 
-        var ultra = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Photo, QualityLevel.Ultra, 4));
-        var eight = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Photo, QualityLevel.Balanced, 8));
+        var ultra = await SubmitAsync(factory, userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Photo, QualityLevel.Ultra, 4));
+        var eight = await SubmitAsync(factory, userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Photo, QualityLevel.Balanced, 8));
 
         Assert.Contains("Ultra quality is not part of the Free plan", ultra.Error);
         Assert.Contains("x8 is not part of the Free plan", eight.Error);
-        Assert.Equal(before, await BalanceAsync(userId));
+        Assert.Equal(before, await BalanceAsync(factory, userId));
     }
 
     [Fact]
@@ -104,7 +113,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     {
         var (owner, ownerId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(owner, "photo.png");
-        var submitted = await SubmitAsync(ownerId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var submitted = await SubmitAsync(factory, ownerId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
         var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Succeeded);
         var (intruder, intruderId) = await TestAccounts.SignInAsync(factory);
 
@@ -112,7 +121,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/jobs/{job.Id}/result")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/jobs/{job.Id}/thumbnail")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await intruder.GetAsync($"/api/jobs/zip?ids={job.Id}")).StatusCode);
-        var stolen = await SubmitAsync(intruderId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var stolen = await SubmitAsync(factory, intruderId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
         Assert.False(stolen.Succeeded);
         using var scope = factory.Services.CreateScope();
         var jobs = scope.ServiceProvider.GetRequiredService<JobService>();
@@ -128,7 +137,7 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         var (client, userId) = await TestAccounts.SignInAsync(factory);
         var first = await Uploads.UploadFixtureAsync(client, "photo.png");
         var second = await Uploads.UploadFixtureAsync(client, "texture.png");
-        var submitted = await SubmitAsync(userId, Guid.NewGuid(),
+        var submitted = await SubmitAsync(factory, userId, Guid.NewGuid(),
             new JobRequest(first.Id, ContentType.Art, QualityLevel.Fast, 2),
             new JobRequest(second.Id, ContentType.Art, QualityLevel.Fast, 2));
         var jobs = new List<UpscaleJob>();
@@ -158,8 +167,8 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     {
         var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
-        var first = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
-        var second = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 4));
+        var first = await SubmitAsync(factory, userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+        var second = await SubmitAsync(factory, userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 4));
         var job = await TestJobs.WaitForAsync(factory, first.JobIds[0], JobStatus.Succeeded);
         var other = await TestJobs.WaitForAsync(factory, second.JobIds[0], JobStatus.Succeeded);
         Assert.True(job.ExpiresAt > DateTime.UtcNow.AddDays(6), "The free plan keeps results 7 days.");
@@ -218,17 +227,17 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
         var (client, userId) = await TestAccounts.SignInAsync(factory);
         var image = await Uploads.UploadFixtureAsync(client, "photo.png");
         var batch = Guid.NewGuid();
-        var before = await BalanceAsync(userId);
+        var before = await BalanceAsync(factory, userId);
         var request = new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SubmitAsync(userId, batch, request))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SubmitAsync(factory, userId, batch, request))));
 
         Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
         Assert.Single(results.Select(r => r.JobIds.Single()).Distinct());
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         Assert.Equal(1, await db.Jobs.CountAsync(j => j.BatchId == batch));
-        Assert.Equal(before - JobPricing.Cost(128, 96, 2, QualityLevel.Fast), await BalanceAsync(userId));
+        Assert.Equal(before - JobPricing.Cost(128, 96, 2, QualityLevel.Fast), await BalanceAsync(factory, userId));
     }
 
     [Fact]
@@ -254,31 +263,13 @@ public sealed class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFa
     private static Task<int> ExpireNowAsync(PortalDbContext db, Guid jobId) =>
         db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
 
-    [Fact]
-    public async Task When_the_result_cannot_be_stored_the_job_fails_cleanly_and_is_refunded()
-    {
-        var (client, userId) = await TestAccounts.SignInAsync(factory);
-        var image = await Uploads.UploadFixtureAsync(client, "photo.png");
-        var before = await BalanceAsync(userId);
-        // A file where the results folder should be: every write of a result fails.
-        var results = Path.Combine(factory.DataPath, "users", Guid.Parse(userId).ToString("N"), "results");
-        await File.WriteAllTextAsync(results, "not a folder");
-
-        var submitted = await SubmitAsync(userId, Guid.NewGuid(), new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
-        var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Failed);
-
-        Assert.Contains("could not be saved", job.Error);
-        Assert.Equal(before, await BalanceAsync(userId));
-        Assert.Null(job.ResultKey);
-    }
-
-    private async Task<SubmitResult> SubmitAsync(string userId, Guid batch, params JobRequest[] requests)
+    internal static async Task<SubmitResult> SubmitAsync(PortalFactory factory, string userId, Guid batch, params JobRequest[] requests)
     {
         using var scope = factory.Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<JobService>().SubmitAsync(userId, batch, requests);
     }
 
-    private async Task<int> BalanceAsync(string userId)
+    internal static async Task<int> BalanceAsync(PortalFactory factory, string userId)
     {
         using var scope = factory.Services.CreateScope();
         return (await scope.ServiceProvider.GetRequiredService<CreditLedger>().GetAccountAsync(userId)).Total;

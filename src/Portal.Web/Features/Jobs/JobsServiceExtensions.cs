@@ -16,7 +16,7 @@ public static class JobsServiceExtensions
         services.AddOptions<EngineSettings>().BindConfiguration(EngineSettings.SectionName).ValidateDataAnnotations()
             .Validate(s => ValidFaces(s.Faces), "Engine:Faces: MinFaceSize must be positive, DetectorInputSize a multiple of 32 from 32 to 2048, MaxAnalysisSide at least 64, Margin within 0..4 and Feather within 0..0.5.")
             .ValidateOnStart();
-        services.AddSingleton<IFileStore, LocalFileStore>();
+        services.AddFileStore();
         services.AddSingleton<JobEvents>();
         services.AddSingleton(sp =>
         {

@@ -108,7 +108,18 @@ public static partial class UploadEndpoints
                     SizeBytes = written,
                     CreatedAt = clock.GetUtcNow().UtcDateTime,
                 };
-                await store.ImportAsync(image.StorageKey, temporary, cancellationToken);
+                try
+                {
+                    await store.ImportAsync(image.StorageKey, temporary, cancellationToken);
+                }
+                catch (StorageUnavailableException e)
+                {
+                    // Nothing is stored and nothing was charged (credits are reserved only at submit).
+                    LogStorageUnavailable(loggers.CreateLogger(typeof(UploadEndpoints)), e);
+                    return Problem(StatusCodes.Status503ServiceUnavailable,
+                        $"{fileName}: the file storage cannot be reached right now. Nothing was stored or charged; try again in a minute.", "StorageUnavailable");
+                }
+
                 db.Images.Add(image);
                 await db.SaveChangesAsync(cancellationToken);
                 LogUploaded(loggers.CreateLogger(typeof(UploadEndpoints)), image.Id, width, height, written);
@@ -156,6 +167,9 @@ public static partial class UploadEndpoints
 
     private static IResult Problem(int status, string detail, string? code = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, extensions: code is null ? null : new Dictionary<string, object?> { ["code"] = code });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An upload was refused: the file storage is unreachable")]
+    private static partial void LogStorageUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Image {ImageId} uploaded: {Width}x{Height}, {Bytes} bytes")]
     private static partial void LogUploaded(ILogger logger, Guid imageId, int width, int height, long bytes);
