@@ -19,6 +19,13 @@ if [ ! -f /usr/share/opencv4/quality/brisque_model_live.yml ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq opencv-data >/dev/null \
     || { echo "Could not install opencv-data with apt-get."; echo "0 passed, 1 failed"; exit 1; }
 fi
+# The multi-node tests relay job events through Debian's redis-server (started by the tests on a free port).
+if [ ! -x /usr/bin/redis-server ]; then
+  echo "Installing redis-server for the multi-node tests..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null \
+    || { echo "Could not install redis-server with apt-get."; echo "0 passed, 1 failed"; exit 1; }
+fi
 # The blob-storage tests run against Azurite (the Azure Storage emulator from npm, pinned in tools/azurite);
 # the tests start it themselves on a free loopback port and stop it when they end.
 if [ ! -x tools/azurite/node_modules/.bin/azurite-blob ]; then

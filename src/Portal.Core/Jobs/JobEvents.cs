@@ -27,7 +27,20 @@ public sealed partial class JobEvents(ILogger<JobEvents>? logger = null)
     /// <summary>Open subscriptions (pages listening for job updates).</summary>
     public int SubscriberCount => Volatile.Read(ref subscribers).Length;
 
-    public void WakeWorker() => wake.Writer.TryWrite(true);
+    /// <summary>Raised for each update published in this process, so a relay can forward it to other nodes.</summary>
+    public event Action<JobUpdate>? Published;
+
+    /// <summary>Raised when this process asks for a worker, so a relay can wake the workers of other nodes.</summary>
+    public event Action? WakeRequested;
+
+    public void WakeWorker()
+    {
+        WakeLocalWorker();
+        WakeRequested?.Invoke();
+    }
+
+    /// <summary>Wakes this process's worker only (a wake-up that came from another node).</summary>
+    public void WakeLocalWorker() => wake.Writer.TryWrite(true);
 
     /// <summary>Waits for a wake-up or the timeout, whichever comes first.</summary>
     public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -46,6 +59,13 @@ public sealed partial class JobEvents(ILogger<JobEvents>? logger = null)
 
     /// <summary>Hands the update to every subscriber's channel and returns at once; it never runs a subscriber's code.</summary>
     public void Publish(JobUpdate update)
+    {
+        Deliver(update);
+        Published?.Invoke(update);
+    }
+
+    /// <summary>Hands an update to this process's subscribers only (an update that came from another node).</summary>
+    public void Deliver(JobUpdate update)
     {
         foreach (var subscriber in Volatile.Read(ref subscribers))
         {

@@ -106,6 +106,29 @@ public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents 
     }
 
     /// <summary>
+    /// Gives a job this worker owns back to the queue (the worker is draining): another worker claims it at once
+    /// instead of waiting for the lease to run out, and the interrupted run does not count as a failed attempt.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(UpscaleJob job, string workerId, CancellationToken cancellationToken)
+    {
+        var released = await db.Jobs
+            .Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.LeaseOwner == workerId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Queued)
+                .SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(j => j.Attempts, j => j.Attempts - 1)
+                .SetProperty(j => j.TilesDone, 0), cancellationToken);
+        if (released == 1)
+        {
+            events.Publish(new JobUpdate(job.Id, job.UserId, JobStatus.Queued, 0, 0, null));
+            events.WakeWorker();
+        }
+
+        return released == 1;
+    }
+
+    /// <summary>
     /// Ends a job this worker owns without a result (<see cref="JobStatus.Failed"/> or <see cref="JobStatus.Canceled"/>)
     /// and refunds its credits in the same unit: the status and the refund change together or not at all.
     /// </summary>

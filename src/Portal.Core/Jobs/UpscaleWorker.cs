@@ -136,8 +136,9 @@ public sealed partial class UpscaleWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: leave the lease to expire so another worker (or this one after a restart) resumes it.
-            LogInterrupted(job.Id);
+            // Draining (SIGTERM, a scale-down): hand the job back so another worker runs it at once. Should that
+            // fail too (the database is gone), the lease simply expires and the job is claimed again later.
+            await ReleaseAsync(job);
         }
         catch (UpscaleException e)
         {
@@ -164,6 +165,21 @@ public sealed partial class UpscaleWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<JobQueue>().CompleteAsync(job, workerId, output, cancellationToken);
+    }
+
+    private async Task ReleaseAsync(UpscaleJob job)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await using var scope = scopes.CreateAsyncScope();
+            var released = await scope.ServiceProvider.GetRequiredService<JobQueue>().ReleaseAsync(job, workerId, timeout.Token);
+            LogInterrupted(job.Id, released);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReleaseFailed(e, job.Id);
+        }
     }
 
     // Not cancelled by shutdown: a job that already failed must still be recorded (and refunded).
@@ -209,8 +225,11 @@ public sealed partial class UpscaleWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the lease was taken over by another worker; discarding this result")]
     private partial void LogLeaseLost(Guid jobId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} interrupted by shutdown; it resumes when its lease expires")]
-    private partial void LogInterrupted(Guid jobId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} interrupted by shutdown; handed back to the queue: {Released}")]
+    private partial void LogInterrupted(Guid jobId, bool released);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} could not be handed back at shutdown; it resumes when its lease expires")]
+    private partial void LogReleaseFailed(Exception exception, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: storage failed")]
     private partial void LogStorageFailed(Exception error, Guid jobId);

@@ -1,13 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Portal.Core.Storage;
 
-/// <summary>Registers the file store that <c>Storage:Provider</c> names (local disk unless configured).</summary>
+/// <summary>The data folder and the file store that <c>Storage:Provider</c> names (local disk unless configured).</summary>
 public static class StorageServiceExtensions
 {
-    public static IServiceCollection AddFileStore(this IServiceCollection services)
+    public static IServiceCollection AddPortalStorage(this IServiceCollection services)
     {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new DataFolders(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataPath,
+            sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidation>();
         services.AddSingleton<IFileStore>(sp =>
         {

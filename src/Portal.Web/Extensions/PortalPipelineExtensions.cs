@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Portal.Core.Accounts;
 using Portal.Core.Data;
 using Portal.Web.Components;
@@ -20,19 +18,8 @@ public static partial class PortalPipelineExtensions
     /// <summary>Applies migrations (SQLite by default; SQL Server only when asked) and seeds the Admin role.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        await app.Services.MigrateIfConfiguredAsync();
         await using var scope = app.Services.CreateAsyncScope();
-        var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        var database = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        if (options.MigrateAtStartup ?? options.Provider == DatabaseProvider.Sqlite)
-        {
-            await database.Database.MigrateAsync();
-            if (options.Provider == DatabaseProvider.Sqlite)
-            {
-                // Write-ahead logging lets the web app read while the worker writes.
-                await database.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-            }
-        }
-
         await scope.ServiceProvider.GetRequiredService<AdminRoleSeeder>().SeedAsync();
     }
 

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Core.Accounts;
-using Portal.Core.Billing;
 using Portal.Core.Data;
 using Portal.Core.Email;
+using Portal.Core.Jobs;
+using Portal.Core.Scaling;
 using Portal.Core.Storage;
 using Portal.Web.Components.Account;
 using Portal.Web.Features.Billing;
@@ -35,7 +35,6 @@ public static class PortalServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ModelFolder>();
         builder.Services.AddSingleton(sp => QualityReportSource.FromFolder(sp.GetRequiredService<ModelFolder>()));
         builder.Services.AddScoped<IThemePreferenceStore, ThemePreferences>();
         builder.Services.AddAccountFormRateLimit();
@@ -43,6 +42,7 @@ public static class PortalServiceExtensions
         builder.Services.AddPortalRateLimits();
         builder.Services.AddScoped<LimitedJobSubmissions>();
         builder.Services.AddUpscaling();
+        builder.Services.AddJobEventRelay(builder.Configuration);
         builder.Services.AddBilling();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database")
@@ -53,44 +53,16 @@ public static class PortalServiceExtensions
 
     private static void AddPortalOptions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
-            .Validate(o => o.Provider != DatabaseProvider.SqlServer || !string.IsNullOrWhiteSpace(o.ConnectionString),
-                "Database:ConnectionString is required when Database:Provider is SqlServer.")
-            .ValidateOnStart();
         builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
             .Validate(o => o.Emails.All(e => e.Contains('@')), "Admin:Emails must hold e-mail addresses.")
             .ValidateOnStart();
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-
-        builder.Services.AddSingleton(sp => new DataFolders(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataPath,
-            sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
     }
 
     private static void AddPortalDatabase(this WebApplicationBuilder builder)
     {
-        // The factory serves components that live as long as a circuit (a context per load, never one per circuit);
-        // the context itself stays a scoped service for requests, services and Identity.
-        builder.Services.AddDbContextFactory<PortalDbContext>((services, options) =>
-        {
-            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            switch (database.Provider)
-            {
-                case DatabaseProvider.SqlServer:
-                    options.UseSqlServer(database.ConnectionString,
-                        sql => sql.MigrationsAssembly(DatabaseSetup.SqlServerMigrationsAssembly).EnableRetryOnFailure());
-                    break;
-                default:
-                    var connection = string.IsNullOrWhiteSpace(database.ConnectionString)
-                        ? SqliteConnection.For(services.GetRequiredService<DataFolders>().DatabaseFile)
-                        : database.ConnectionString;
-                    options.UseSqlite(connection, sqlite => sqlite.MigrationsAssembly(DatabaseSetup.SqliteMigrationsAssembly));
-                    break;
-            }
-        }, ServiceLifetime.Scoped);
+        builder.Services.AddPortalDbContext();
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddDatabaseDeveloperPageExceptionFilter();

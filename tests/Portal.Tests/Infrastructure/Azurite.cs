@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Portal.Tests.Infrastructure;
 
@@ -19,7 +17,7 @@ public static class Azurite
     public static string ConnectionString => ConnectionStringFor(Port.Value);
 
     /// <summary>A connection string to a loopback port where nothing listens: storage that is down.</summary>
-    public static string Unreachable => ConnectionStringFor(FreePort());
+    public static string Unreachable => ConnectionStringFor(LoopbackService.FreePort());
 
     public static string NewContainerName() => $"test-{Guid.NewGuid():N}";
 
@@ -34,58 +32,12 @@ public static class Azurite
             throw new InvalidOperationException($"Azurite is not installed at {program}: run scripts/test.sh, or `npm ci --prefix tools/azurite`.");
         }
 
-        var port = FreePort();
-        var start = new ProcessStartInfo(program)
+        var port = LoopbackService.FreePort();
+        var process = LoopbackService.Start(new ProcessStartInfo(program)
         {
             ArgumentList = { "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process);
-
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before it listened on port {port}.");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return port;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(200);
-            }
-        }
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        });
+        LoopbackService.WaitUntilListening(process, port, TimeSpan.FromSeconds(60), "Azurite");
+        return port;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Portal.Models;
 using Portal.Web.Features.Health;
-using Portal.Web.Features.Models;
+using Portal.Core.Jobs;
 
 namespace Portal.Tests.Platform;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Portal.Models;
-using Portal.Web.Features.Models;
+using Portal.Core.Jobs;
 
 namespace Portal.Web.Features.Health;
 

@@ -1,3 +1,4 @@
+using Portal.Core.Jobs;
 using Portal.Models.Evaluation;
 
 namespace Portal.Web.Features.Models;

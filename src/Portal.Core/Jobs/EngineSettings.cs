@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Portal.Web.Features.Jobs;
+namespace Portal.Core.Jobs;
 
 /// <summary>Configuration section <c>Engine</c>: where the networks run.</summary>
 public sealed class EngineSettings

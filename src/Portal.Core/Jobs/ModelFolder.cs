@@ -1,4 +1,7 @@
-namespace Portal.Web.Features.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Portal.Core.Jobs;
 
 /// <summary>
 /// Where the ONNX models and their manifest live: <c>Models:Path</c> when set, else the <c>models/</c>

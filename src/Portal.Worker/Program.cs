@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portal.Core.Data;
+using Portal.Core.Jobs;
+using Portal.Core.Scaling;
+
+namespace Portal.Worker;
+
+/// <summary>
+/// A worker-only node: the same database queue, file store and engine as the portal, without the web front end.
+/// SIGTERM (docker stop, a Kubernetes scale-down) drains it: a running job is handed back to the queue at once.
+/// </summary>
+internal static class Program
+{
+    private static async Task Main(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            // Settings and the default data folder sit beside the binary, wherever the process is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (builder.Configuration.GetValue("Logging:Json", false))
+        {
+            builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPortalDbContext();
+        builder.Services.AddJobProcessing();
+        builder.Services.AddJobEventRelay(builder.Configuration);
+        builder.Services.AddHostedService<UpscaleWorker>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Jobs:DrainSeconds", 30)));
+
+        // The schema belongs to the web node (it migrates SQLite at start-up; SQL Server uses the migrations bundle):
+        // until it exists, the worker's loop waits and retries.
+        using var host = builder.Build();
+        await host.RunAsync();
+    }
+}
