@@ -2,9 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Portal.Core.Data;
 using Portal.Core.Jobs;
 using Portal.Core.Scaling;
+using Portal.Core.Telemetry;
 
 namespace Portal.Worker;
 
@@ -31,6 +33,17 @@ internal static class Program
         builder.Services.AddPortalDbContext();
         builder.Services.AddJobProcessing();
         builder.Services.AddJobEventRelay(builder.Configuration);
+        // Metrics of the jobs this node runs, for a Prometheus scraper on the cluster network (off unless a port is set);
+        // traces and metrics also go to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        var metricsPort = builder.Configuration.GetValue("Telemetry:WorkerMetricsPort", 0);
+        builder.Services.AddPortalTelemetry(builder.Configuration, "upscale-portal-worker")
+            .WithMetrics(m =>
+            {
+                if (metricsPort > 0)
+                {
+                    m.AddPrometheusHttpListener(o => (o.Host, o.Port) = ("+", metricsPort));
+                }
+            });
         builder.Services.AddHostedService<UpscaleWorker>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Jobs:DrainSeconds", 30)));
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Billing;
 using Portal.Core.Data;
+using Portal.Core.Telemetry;
 
 namespace Portal.Core.Jobs;
 
@@ -11,7 +12,7 @@ namespace Portal.Core.Jobs;
 /// owns the lease, so a job never completes twice. Every change that also moves credits (cancel, fail) is one unit
 /// of work with the ledger's refund; every change is announced to open pages once it has committed.
 /// </summary>
-public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents events, IOptions<JobOptions> options, IOptions<BillingOptions> billing, TimeProvider clock)
+public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents events, PortalMetrics metrics, IOptions<JobOptions> options, IOptions<BillingOptions> billing, TimeProvider clock)
 {
     /// <summary>Adds new jobs, queued, as part of the caller's unit (the one that reserves their credits).</summary>
     public void Enqueue(UnitOfWork unit, IEnumerable<UpscaleJob> jobs)
@@ -159,6 +160,7 @@ public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents 
         }, cancellationToken);
         if (ended)
         {
+            metrics.JobRefunded(job.Cost, status);
             events.Publish(new JobUpdate(job.Id, job.UserId, status, 0, 0, message));
         }
 
@@ -173,7 +175,7 @@ public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents 
         var maxAttempts = options.Value.MaxAttempts;
         var exhausted = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= maxAttempts)
-            .Select(j => new { j.Id, j.UserId })
+            .Select(j => new { j.Id, j.UserId, j.Cost })
             .ToListAsync(cancellationToken);
         var failed = 0;
         foreach (var job in exhausted)
@@ -197,6 +199,7 @@ public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents 
             if (ended)
             {
                 failed++;
+                metrics.JobRefunded(job.Cost, JobStatus.Failed);
                 events.Publish(new JobUpdate(job.Id, job.UserId, JobStatus.Failed, 0, 0, message));
             }
         }
@@ -222,6 +225,7 @@ public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents 
         }, cancellationToken);
         if (canceled)
         {
+            metrics.JobRefunded(await db.Jobs.Where(j => j.Id == jobId).Select(j => j.Cost).FirstAsync(cancellationToken), JobStatus.Canceled);
             events.Publish(new JobUpdate(jobId, userId, JobStatus.Canceled, 0, 0, null));
             return true;
         }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Data;
 using Portal.Core.Storage;
+using Portal.Core.Telemetry;
 using Portal.Engine;
 using Portal.Engine.Imaging;
 using Portal.Models;
@@ -23,6 +24,7 @@ public sealed partial class UpscaleWorker(
     ImageUpscaler upscaler,
     IFileStore store,
     JobEvents events,
+    PortalMetrics metrics,
     IOptions<JobOptions> options,
     TimeProvider clock,
     ILogger<UpscaleWorker> logger) : BackgroundService
@@ -120,6 +122,7 @@ public sealed partial class UpscaleWorker(
             };
             if (await CompleteAsync(job, produced, stoppingToken))
             {
+                metrics.JobSucceeded(job, result, job.StartedAt ?? job.CreatedAt, TimeSpan.FromMilliseconds(runMs));
                 LogSucceeded(job.Id, result.Width, result.Height, runMs);
             }
             else

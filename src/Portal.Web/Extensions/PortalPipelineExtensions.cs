@@ -8,6 +8,7 @@ using Portal.Web.Features.Billing;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Preferences;
 using Portal.Web.Features.Security;
+using Portal.Web.Features.Telemetry;
 using Portal.Web.Features.Uploads;
 
 namespace Portal.Web.Extensions;
@@ -27,6 +28,7 @@ public static partial class PortalPipelineExtensions
     {
         // First, so every response (errors and status pages too) carries the security headers.
         app.UsePortalSecurityHeaders();
+        app.UsePortalMetricsEndpoint();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();

@@ -15,6 +15,7 @@ using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Models;
 using Portal.Web.Features.Preferences;
 using Portal.Web.Features.Security;
+using Portal.Web.Features.Telemetry;
 
 namespace Portal.Web.Extensions;
 
@@ -43,6 +44,7 @@ public static class PortalServiceExtensions
         builder.Services.AddScoped<LimitedJobSubmissions>();
         builder.Services.AddUpscaling();
         builder.Services.AddJobEventRelay(builder.Configuration);
+        builder.Services.AddWebTelemetry(builder.Configuration);
         builder.Services.AddBilling();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database")

@@ -32,8 +32,9 @@ public sealed class WorkerNodes(WebNodeWithoutWorker portal) : IClassFixture<Web
         const int jobCount = 30;
         var (userId, requests) = await PrepareAsync(jobCount);
         var before = await BalanceAsync(userId);
+        var metricsPort = LoopbackService.FreePort();
         using var first = WorkerProcess.Start(portal, FastLeases);
-        using var second = WorkerProcess.Start(portal, FastLeases);
+        using var second = WorkerProcess.Start(portal, new Dictionary<string, string>(FastLeases) { ["Telemetry__WorkerMetricsPort"] = $"{metricsPort}" });
 
         var submitted = await SubmitAsync(userId, requests);
         // Kill the first worker while it holds a job (as a crash or a lost machine would).
@@ -57,6 +58,11 @@ public sealed class WorkerNodes(WebNodeWithoutWorker portal) : IClassFixture<Web
         {
             Assert.True(await store.ExistsAsync(job.ResultKey!), $"The result of job {job.Id} is not in the blob container.");
         }
+
+        // The surviving worker's own metrics endpoint counts the jobs it ran.
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Matches(@"portal_job_run_seconds_count\{[^}]*device=""Cpu""[^}]*\} [1-9]", metrics);
     }
 
     [Fact]
