@@ -41,7 +41,9 @@ internal static class Program
             {
                 if (metricsPort > 0)
                 {
-                    m.AddPrometheusHttpListener(o => (o.Host, o.Port) = ("+", metricsPort));
+                    // The address to listen on: localhost by default; in a cluster, the pod's own IP (README).
+                    var metricsHost = builder.Configuration.GetValue("Telemetry:WorkerMetricsHost", "localhost")!;
+                    m.AddPrometheusHttpListener(o => (o.Host, o.Port) = (metricsHost, metricsPort));
                 }
             });
         builder.Services.AddHostedService<UpscaleWorker>();

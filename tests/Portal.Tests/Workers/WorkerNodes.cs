@@ -61,7 +61,7 @@ public sealed class WorkerNodes(WebNodeWithoutWorker portal) : IClassFixture<Web
 
         // The surviving worker's own metrics endpoint counts the jobs it ran.
         using var http = new HttpClient();
-        var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        var metrics = await http.GetStringAsync($"http://localhost:{metricsPort}/metrics");
         Assert.Matches(@"portal_job_run_seconds_count\{[^}]*device=""Cpu""[^}]*\} [1-9]", metrics);
     }
 
@@ -75,7 +75,7 @@ public sealed class WorkerNodes(WebNodeWithoutWorker portal) : IClassFixture<Web
 
         var submitted = await SubmitAsync(userId, requests);
         // Past its first tile (the network is loaded and running), so the signal lands mid-job.
-        var jobId = await WaitForJobHeldByAsync(draining, submitted.JobIds, TimeSpan.FromSeconds(120), pastFirstTile: true);
+        var jobId = await WaitForJobHeldByAsync(draining, submitted.JobIds, TimeSpan.FromSeconds(240), pastFirstTile: true);
         draining.Terminate();
 
         Assert.True(await draining.WaitForExitAsync(TimeSpan.FromSeconds(30)), "The worker did not stop within 30 s of SIGTERM.\n" + draining.Output);
