@@ -28,20 +28,10 @@ public static class JobSteps
     }
 
     /// <summary>
-    /// Waits until the page is settled: its live connection is up (the layout's menu button is the interactive one),
-    /// or the page was rendered statically and no circuit will replace it (it carries no server component marker).
+    /// Waits until the page is settled: its live connection rendered it and its router handles links (the layout
+    /// says "live"), or it was rendered statically and no circuit will replace it ("static"). The layout renders
+    /// "starting" on a prerendered page until then.
     /// </summary>
     public static Task WaitForInteractiveAsync(IPage page) =>
-        page.WaitForFunctionAsync("""
-            () => {
-              const toggle = document.querySelector('[data-testid=nav-toggle]');
-              if (!toggle) return false;
-              if (toggle.tagName === 'BUTTON') return true;
-              const comments = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
-              while (comments.nextNode()) {
-                if (comments.currentNode.data.startsWith('Blazor:{"type":"server"')) return false;
-              }
-              return true;
-            }
-            """);
+        page.Locator("[data-testid=app-bar][data-render=live], [data-testid=app-bar][data-render=static]").WaitForAsync();
 }
