@@ -3,6 +3,7 @@ using Portal.Engine.Imaging;
 using Portal.Engine.Imaging.Condition;
 using Portal.Engine.Tests.Support;
 using Portal.Models;
+using Portal.Models.Evaluation;
 
 namespace Portal.Engine.Tests.Imaging;
 
@@ -100,6 +101,98 @@ public sealed class InputConditionDetection : IDisposable
         Assert.StartsWith("degraded (noisy)", report.Describe(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("chelsea")]
+    [InlineData("meadow")]
+    [InlineData("moss")]
+    [InlineData("rowing-boats")]
+    public void Textured_photos_at_the_size_the_clean_track_serves_stay_clean_until_colour_noise_is_added(string name)
+    {
+        // The clean track's input: the photo shrunk 4x, 64-72 px of fur, grass or foliage with no flat block.
+        var original = RgbImage.Load(CleanPhoto(name));
+        var shrunk = Resampler.Resize(original, original.Width / 4, original.Height / 4, Resampler.Kernel.Bicubic).Quantized();
+        var clean = temp.File($"{name}-x4-down.png");
+        shrunk.Save(clean);
+        var noisy = temp.File($"{name}-x4-down-noise6.png");
+        AddGaussianNoise(clean, noisy, 6, seed: 11);
+
+        var cleanReport = InputConditionDetector.Detect(clean, ImageInspector.ReadHeader(clean));
+        var noisyReport = InputConditionDetector.Detect(noisy, ImageInspector.ReadHeader(noisy));
+
+        Assert.Equal(InputCondition.Clean, cleanReport.Condition);
+        Assert.InRange(cleanReport.NoiseSigma, 0, 3);
+        Assert.Equal(InputCondition.Degraded, noisyReport.Condition);
+        Assert.InRange(noisyReport.NoiseSigma, 4.5, 12);
+    }
+
+    [Fact]
+    public void A_rendered_fine_texture_is_clean_and_the_same_texture_with_noise_is_noisy()
+    {
+        // Two gratings near the sampling limit in a brown tint: detail in every 16 px block, the same in R, G and B up to the tint.
+        const int side = 256;
+        var texture = new RgbImage(side, side, new float[3 * side * side]);
+        var tint = new[] { 1.0f, 0.75f, 0.45f };
+        for (var y = 0; y < side; y++)
+        {
+            for (var x = 0; x < side; x++)
+            {
+                var luminance = 0.5 + (0.03 * Math.Sin(2 * Math.PI * ((0.37 * x) + (0.23 * y)))) + (0.02 * Math.Sin(2 * Math.PI * ((0.11 * x) - (0.41 * y))));
+                for (var c = 0; c < 3; c++)
+                {
+                    texture.Planes[(c * side * side) + (y * side) + x] = (float)(luminance * tint[c]);
+                }
+            }
+        }
+
+        var clean = temp.File("grating.png");
+        texture.Quantized().Save(clean);
+        var green = texture.Quantized().Planes.AsSpan(side * side, side * side).ToArray().Select(v => v * 255).ToArray();
+
+        // What makes the test bite: one channel alone reads like noise well above the threshold.
+        Assert.True(NoiseEstimator.Estimate(green, side, side) > InputConditionDetector.NoisyAboveSigma);
+        var noisy = temp.File("grating-noise6.png");
+        AddGaussianNoise(clean, noisy, 6, seed: 3);
+
+        var cleanReport = InputConditionDetector.Detect(clean, ImageInspector.ReadHeader(clean));
+        Assert.InRange(cleanReport.NoiseSigma, 0, 3);
+        Assert.Equal(InputCondition.Clean, cleanReport.Condition);
+        var noisyReport = InputConditionDetector.Detect(noisy, ImageInspector.ReadHeader(noisy));
+        Assert.Equal(InputCondition.Degraded, noisyReport.Condition);
+        Assert.InRange(noisyReport.NoiseSigma, 4.5, 8);
+    }
+
+    [Fact]
+    public void Strong_grey_noise_is_noisy_although_it_has_no_colour()
+    {
+        var path = temp.File("grey-noise-14.png");
+        AddGaussianNoise(CleanPhoto("coffee"), path, 14, seed: 5, grey: true);
+
+        var report = InputConditionDetector.Detect(path, ImageInspector.ReadHeader(path));
+
+        Assert.Equal(InputCondition.Degraded, report.Condition);
+        Assert.InRange(report.NoiseSigma, 11, 17);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Independent_noise_in_each_channel_reads_its_sigma(double sigma)
+    {
+        const int side = 512;
+        var random = new Random(17);
+        var planes = new float[3][];
+        for (var c = 0; c < 3; c++)
+        {
+            planes[c] = new float[side * side];
+            for (var i = 0; i < planes[c].Length; i++)
+            {
+                planes[c][i] = (float)(128 + (sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())));
+            }
+        }
+
+        Assert.InRange(NoiseEstimator.EstimateAcrossChannels(planes[0], planes[1], planes[2], side, side), sigma * 0.95, sigma * 1.05);
+    }
+
     [Fact]
     public void The_noise_estimate_ignores_edges()
     {
@@ -141,16 +234,21 @@ public sealed class InputConditionDetection : IDisposable
         return path;
     }
 
-    private static void AddGaussianNoise(string source, string target, double sigma, int seed)
+    private static void AddGaussianNoise(string source, string target, double sigma, int seed, bool grey = false)
     {
         using var image = Image.NewFromFile(source);
         using var rgb = image.ExtractBand(0, 3);
         var pixels = rgb.WriteToMemory<byte>();
         var random = new Random(seed);
+        var gaussian = 0.0;
         for (var i = 0; i < pixels.Length; i++)
         {
-            // Box-Muller from the seeded generator: deterministic noise.
-            var gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            // Box-Muller from the seeded generator: deterministic noise; grey noise draws once per pixel for all three channels.
+            if (!grey || i % 3 == 0)
+            {
+                gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            }
+
             pixels[i] = (byte)Math.Clamp(Math.Round(pixels[i] + (sigma * gaussian)), 0, 255);
         }
 

@@ -19,9 +19,9 @@ public static class InputConditionDetector
 
     /// <summary>
     /// Above this noise sigma (grey levels of 255) an input counts as noisy. Measured by
-    /// <see cref="NoiseEstimator"/>: the four clean evaluation photos 0.3-1.0, baboon fur (texture.png)
-    /// 2.7, added Gaussian noise of sigma 6 reads 5.7 and sigma 10 reads 8.7. A tiny crop that is
-    /// texture edge to edge (the 128 x 96 butterfly-wing fixture) reads as noise: the override is for that.
+    /// <see cref="NoiseEstimator"/> on the 16 evaluation photos' x4 downscales (the clean track's inputs):
+    /// clean 0-2.6 (moss, the busiest), added colour noise of sigma 4 reads 3.6-5.1 and sigma 6 reads 5.1-6.6
+    /// (docs/MODELS.md, "Input condition").
     /// </summary>
     public const double NoisyAboveSigma = 3.5;
 
