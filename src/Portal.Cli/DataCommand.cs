@@ -14,13 +14,18 @@ internal static class DataCommand
         var pages = new Option<int>("--train") { Description = "Training images to make.", DefaultValueFactory = _ => 160 };
         var heldOut = new Option<int>("--heldout") { Description = "Held-out images to make (never used for training).", DefaultValueFactory = _ => 16 };
         var output = new Option<string?>("--data") { Description = "Data folder (default: data/ in the repository)." };
-        var build = new Command("build", "Build one domain's training and held-out images.") { Arguments = { domain }, Options = { pages, heldOut, output } };
+        var from = new Option<string>("--from")
+        {
+            Description = "Photo domain: where the Debian wallpaper packages are, \"/\" when installed or a folder they were unpacked into with dpkg-deb -x.",
+            DefaultValueFactory = _ => "/",
+        };
+        var build = new Command("build", "Build one domain's training and held-out images.") { Arguments = { domain }, Options = { pages, heldOut, output, from } };
         build.SetAction((parseResult, cancellationToken) =>
         {
             var root = RepositoryRoot.Find();
             try
             {
-                new DatasetBuilder(parseResult.GetValue(output) ?? Path.Combine(root, "data"), root, Console.Out)
+                new DatasetBuilder(parseResult.GetValue(output) ?? Path.Combine(root, "data"), root, Console.Out, parseResult.GetValue(from)!)
                     .Build(parseResult.GetValue(domain)!, parseResult.GetValue(pages), parseResult.GetValue(heldOut));
                 return Task.FromResult(0);
             }

@@ -48,6 +48,8 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
             generator.LoadOnnx(File.ReadAllBytes(path), init);
         }
         CopyWeights(generator, ema);
+        using var featureLoss = recipe.Losses.Feature > 0 ? FeatureLoss.Load(Path.Combine(options.RepositoryRoot, "models")) : null;
+        featureLoss?.to(device);
         using var discriminator = recipe.Losses.Gan > 0 ? new UNetDiscriminator(recipe.Losses.DiscriminatorFeatures) : null;
         generator.to(device);
         ema.to(device);
@@ -105,6 +107,10 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
                     if (recipe.Losses.Fft > 0)
                     {
                         total += FftLoss.Compute(output, high) * recipe.Losses.Fft;
+                    }
+                    if (featureLoss is not null)
+                    {
+                        total += featureLoss.Distance(output, high) * recipe.Losses.Feature;
                     }
                     if (discriminator is not null)
                     {

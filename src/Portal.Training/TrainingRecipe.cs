@@ -197,6 +197,9 @@ public sealed record LossRecipe
     /// <summary>Weight of the L1 distance between the images' 2-D Fourier spectra (sharp edges, no ringing).</summary>
     public double Fft { get; init; }
 
+    /// <summary>Weight of the feature (perceptual) loss on the deep-feature metric's MobileNetV2 trunk (<see cref="Losses.FeatureLoss"/>).</summary>
+    public double Feature { get; init; }
+
     /// <summary>Weight of the adversarial loss (U-Net discriminator with spectral normalisation); 0 trains without one.</summary>
     public double Gan { get; init; }
 
@@ -209,7 +212,8 @@ public sealed record LossRecipe
         if (L1 < 0) yield return $"losses.l1 must not be negative; it is {L1}.";
         if (Fft < 0) yield return $"losses.fft must not be negative; it is {Fft}.";
         if (Gan < 0) yield return $"losses.gan must not be negative; it is {Gan}.";
-        if (L1 + Fft + Gan <= 0) yield return "losses: at least one weight must be positive.";
+        if (Feature < 0) yield return $"losses.feature must not be negative; it is {Feature}.";
+        if (L1 + Fft + Gan + Feature <= 0) yield return "losses: at least one weight must be positive.";
         if (DiscriminatorFeatures is < 4 or > 256) yield return $"losses.discriminatorFeatures must be 4..256; it is {DiscriminatorFeatures}.";
     }
 }

@@ -12,9 +12,9 @@ namespace Portal.Training.Data;
 /// what a run records. The held-out pages use other seeds and other source texts than training,
 /// so training never sees them, not even their sentences.
 /// </summary>
-public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextWriter log)
+public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextWriter log, string packageRoot = "/")
 {
-    public static IReadOnlyList<string> Domains { get; } = ["text"];
+    public static IReadOnlyList<string> Domains { get; } = ["text", "photo"];
 
     // Licence texts Debian installs with base-files: verbatim copying is permitted by each.
     private static readonly string[] TrainingTexts = ["GPL-3", "GPL-2", "LGPL-2.1", "GFDL-1.3", "Apache-2.0", "Artistic", "MPL-1.1"];
@@ -24,7 +24,7 @@ public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextW
     private static readonly string[] SymbolFonts = ["Math", "D050000L", "Standard Symbols"];
 
     public sealed record Manifest(string Domain, string Generator, int TrainPages, int HeldOutPages, string TrainSeeds, string HeldOutSeeds,
-        IReadOnlyList<Source> Fonts, IReadOnlyList<Source> Texts, IReadOnlyList<FileHash> Files);
+        IReadOnlyList<Source> Fonts, IReadOnlyList<Source> Texts, IReadOnlyList<FileHash> Files, IReadOnlyList<Source>? Photos = null);
 
     public sealed record Source(string Name, string Path, string Package, string Licence);
 
@@ -35,6 +35,10 @@ public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextW
         if (!Domains.Contains(domain))
         {
             throw new TrainingException($"Unknown data domain '{domain}'; known: {string.Join(", ", Domains)}.");
+        }
+        if (domain == "photo")
+        {
+            return new PhotoSetBuilder(dataRoot, packageRoot, log).Build();
         }
         var fonts = InstalledFonts();
         if (fonts.Count == 0)

@@ -1,3 +1,4 @@
+using Portal.Training.Data;
 using Portal.Training.Tests.Support;
 
 namespace Portal.Training.Tests.Training;
@@ -18,6 +19,40 @@ public sealed class RecipeValidation
         var error = Load("""{ "name": "x", "architecture": { "type": "srvgg-compact", "scael": 2 }, "data": { "domain": "text" } }""");
         Assert.Contains("unknown key 'scael'", error.Message);
         Assert.Contains("bad.json", error.Message);
+    }
+
+    [Fact]
+    public void The_photo_recipe_starts_from_the_shipped_compact_model_with_the_feature_loss()
+    {
+        var recipe = TrainingRecipe.Load(Path.Combine(RepositoryPaths.Models, "recipes", "photo-x4.json"));
+        Assert.Equal(DegradationKind.RealWorld, recipe.Data.Degradation);
+        Assert.True(recipe.Losses.Feature > 0);
+        Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, recipe.InitFrom!)), $"{recipe.InitFrom} is not in the repository");
+        Assert.Contains("photo", DatasetBuilder.Domains);
+    }
+
+    [Fact]
+    public void A_misspelt_loss_and_a_negative_feature_weight_are_named()
+    {
+        Assert.Contains("unknown key 'perceptual'", Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo" }, "losses": { "perceptual": 1 } }""").Message);
+        Assert.Contains("losses.feature must not be negative; it is -1.",
+            Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo" }, "losses": { "feature": -1 } }""").Message);
+    }
+
+    [Fact]
+    public void A_photo_set_without_its_packages_is_refused_naming_them()
+    {
+        var empty = Directory.CreateTempSubdirectory("portal-photo-").FullName;
+        try
+        {
+            var error = Assert.Throws<TrainingException>(() => new DatasetBuilder(Path.Combine(empty, "data"), RepositoryPaths.Root, TextWriter.Null, empty).Build("photo", 0, 0));
+            Assert.Contains("mate-backgrounds", error.Message);
+            Assert.Contains("--from ROOT", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
     }
 
     [Fact]

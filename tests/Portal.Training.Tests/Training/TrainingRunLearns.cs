@@ -17,6 +17,23 @@ public sealed class TrainingRunLearns
     }
 
     [Fact]
+    public void A_tiny_run_on_the_feature_loss_alone_lowers_it()
+    {
+        using var data = new TinyDataSet();
+        var recipe = TinyDataSet.Recipe("feature", steps: 40) with
+        {
+            Data = new DataRecipe { Domain = "tiny", CropSize = 32, CleanFraction = 0.5, JpegQuality = [60, 90] },
+            Losses = new LossRecipe { L1 = 0, Feature = 1 },
+        };
+        var result = new Trainer(recipe, data.Options(), TextWriter.Null).Run();
+        // With L1 weighted 0 the loss is the feature distance alone.
+        var first = result.History.Take(8).Average(h => h.Loss);
+        var last = result.History.TakeLast(8).Average(h => h.Loss);
+        Assert.True(first > 0.01, $"the feature loss starts at {first:F4}; too small to show learning");
+        Assert.True(last < first * 0.8, $"the feature loss went from {first:F4} to {last:F4}; expected a fall of at least 20%.");
+    }
+
+    [Fact]
     public void An_interrupted_run_resumes_exactly()
     {
         using var straight = new TinyDataSet();
