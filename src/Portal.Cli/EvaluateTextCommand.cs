@@ -23,9 +23,16 @@ internal static class EvaluateTextCommand
         var crops = new Option<string?>("--crops") { Description = "Write a PNG of the same crop from every method (JPEG track) here." };
         var data = new Option<string?>("--data") { Description = "Data folder (default: data/ in the repository)." };
         var onlyGiven = new Option<bool>("--only-given") { Description = "Measure only the --model files beside bicubic and lanczos3, not every installed model." };
+        var tracks = new Option<string[]>("--tracks")
+        {
+            Description = "Instead of the held-out pages: the evaluation images' seeded real-world tracks (light, medium, heavy, clean or all) with PSNR-Y, "
+                + "SSIM-Y, deep-feature distance and face drift, for the --model files only.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var images = new Option<string?>("--images") { Description = "With --tracks: the image folder (default: models/evaluation/photos)." };
         var command = new Command("evaluate", "Measure models on a domain's held-out images, clean and JPEG, beside bicubic and lanczos3.")
         {
-            Options = { domain, models, scale, quality, crops, data, onlyGiven },
+            Options = { domain, models, scale, quality, crops, data, onlyGiven, tracks, images },
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -33,6 +40,12 @@ internal static class EvaluateTextCommand
             var s = parseResult.GetValue(scale);
             try
             {
+                if (parseResult.GetValue(tracks) is { Length: > 0 } trackNames)
+                {
+                    var parsed = EvaluateTracks.ParseTracks(trackNames) ?? throw new TrainingException("--tracks takes clean, light, medium, heavy or all.");
+                    return Task.FromResult(EvaluateTrainedTracks.Run(root, parseResult.GetValue(images) ?? Path.Combine(root, "models", "evaluation", "photos"), s, parsed,
+                        parseResult.GetValue(models) ?? [], parseResult.GetValue(crops), cancellationToken));
+                }
                 var originals = TrainingPairs.LoadSet(parseResult.GetValue(data) ?? Path.Combine(root, "data"), parseResult.GetValue(domain)!, "heldout")
                     .Select(i => ModelEvaluator.CropToMultiple(i, s)).ToList();
                 var clean = originals.Select(o => Resampler.Resize(o, o.Width / s, o.Height / s, Resampler.Kernel.Bicubic).Quantized()).ToList();

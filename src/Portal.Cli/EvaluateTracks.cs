@@ -291,7 +291,7 @@ internal static class EvaluateTracks
             : throw new FormatException($"--blend takes FIRST|SECOND|WEIGHT with a weight from 0 to 1; got \"{value}\".");
     }
 
-    private static List<EvaluationTrack>? ParseTracks(string[] values)
+    internal static List<EvaluationTrack>? ParseTracks(string[] values)
     {
         var tracks = new List<EvaluationTrack>();
         foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))

@@ -57,6 +57,27 @@ public static class Preview
         return new RgbImage(width, height, planes);
     }
 
+    /// <summary>Rows of tiles one above the other, each left-aligned on white.</summary>
+    public static RgbImage Stack(IReadOnlyList<RgbImage> rows, int gap = 4)
+    {
+        var width = rows.Max(r => r.Width);
+        var height = rows.Sum(r => r.Height) + gap * (rows.Count - 1);
+        var planes = Enumerable.Repeat(1f, 3 * width * height).ToArray();
+        var y = 0;
+        foreach (var tile in rows)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                for (var row = 0; row < tile.Height; row++)
+                {
+                    Array.Copy(tile.Planes, (c * tile.Height + row) * tile.Width, planes, (c * height + y + row) * width, tile.Width);
+                }
+            }
+            y += tile.Height + gap;
+        }
+        return new RgbImage(width, height, planes);
+    }
+
     public static RgbImage Nearest(RgbImage image, int factor) => Zoom(image, factor);
 
     public static RgbImage Zoom(RgbImage image, int factor)

@@ -69,7 +69,8 @@ public static class ImageResizer
                 case ResizeMode.Area:
                 {
                     var first = (int)Math.Floor(o * ratio);
-                    var last = (int)Math.Ceiling((o + 1) * ratio) - 1;
+                    // Rounding in (o + 1) * ratio can reach one past the edge when enlarging (a training crop's resize chain did).
+                    var last = Math.Min((int)Math.Ceiling((o + 1) * ratio) - 1, inSize - 1);
                     var count = last - first + 1;
                     taps[o] = (Enumerable.Range(first, count).ToArray(), Enumerable.Repeat(1.0 / count, count).ToArray());
                     break;

@@ -92,6 +92,16 @@ public sealed class DegradationBuildingBlocks
     }
 
     [Fact]
+    public void An_area_enlargement_whose_last_window_rounds_past_the_edge_stays_inside_the_image()
+    {
+        // 3 -> 187: 187 * (3 / 187.0) is a hair above 3, so the last window once reached pixel 3 (a training crop hit this).
+        var row = new RgbImage(3, 1, [0.25f, 0.5f, 0.75f, 0.25f, 0.5f, 0.75f, 0.25f, 0.5f, 0.75f]);
+        var up = ImageResizer.Resize(row, 187, 1, ResizeMode.Area);
+        Assert.Equal(0.75f, up.Planes[186]);
+        Assert.Equal(0.25f, up.Planes[0]);
+    }
+
+    [Fact]
     public void Bicubic_follows_a_ramp_away_from_the_edges()
     {
         // With a = -0.75 (PyTorch's choice) cubic convolution only approximates a line: within a few
