@@ -43,6 +43,10 @@ if ! dotnet build Portal.sln -nologo -clp:ErrorsOnly; then
 fi
 
 log=$(mktemp)
+# The tests start Azurite and redis-server themselves and stop them when their test host exits; a host the
+# runner kills cannot, so every such process is listed here and stopped when this script ends.
+export PORTAL_TEST_SERVICE_PIDS=$(mktemp)
+trap 'xargs -r kill < "$PORTAL_TEST_SERVICE_PIDS" 2>/dev/null; rm -f "$PORTAL_TEST_SERVICE_PIDS"' EXIT
 # One test assembly at a time (-m:1): the browser tests time a live server, so they should not share
 # two cores with the engine's inference tests.
 dotnet test Portal.sln --no-build -nologo -m:1 "$@" 2>&1 | tee "$log"

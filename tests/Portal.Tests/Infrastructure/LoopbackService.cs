@@ -25,6 +25,7 @@ public static class LoopbackService
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        RecordForTheTestScript(process);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
@@ -37,6 +38,19 @@ public static class LoopbackService
             }
         };
         return process;
+    }
+
+    /// <summary>
+    /// The test runner may end a test host without its exit handlers (a hang, a crash), which would leave the
+    /// service running; scripts/test.sh names a file here and stops every process listed in it when it ends.
+    /// </summary>
+    private static void RecordForTheTestScript(Process process)
+    {
+        var file = Environment.GetEnvironmentVariable("PORTAL_TEST_SERVICE_PIDS");
+        if (!string.IsNullOrEmpty(file))
+        {
+            File.AppendAllText(file, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        }
     }
 
     /// <summary>Waits until something accepts connections on the port; fails if the process ends first.</summary>
