@@ -23,7 +23,8 @@ public sealed class CompareSliderControls : ComponentTest
         Assert.Equal("slider", handle.GetAttribute("role"));
         Assert.Equal("0", handle.GetAttribute("tabindex"));
         Assert.Equal("50", handle.GetAttribute("aria-valuenow"));
-        Assert.Single(JSInterop.Invocations, i => i.Identifier == "portalCompare.init");
+        Assert.Single(JSInterop.Invocations, i => i.Identifier == "import" && Equals(i.Arguments[0], "./Components/Shared/CompareSlider.razor.js"));
+        Assert.Single(JSInterop.Invocations, i => i.Identifier == "attach");
     }
 
     [Fact]
@@ -38,10 +39,22 @@ public sealed class CompareSliderControls : ComponentTest
 
         slider.WaitForAssertion(() =>
         {
-            Assert.Contains(JSInterop.Invocations, i => i.Identifier == "portalCompare.actualPixels");
-            Assert.Contains(JSInterop.Invocations, i => i.Identifier == "portalCompare.zoomIn");
+            Assert.Contains(JSInterop.Invocations, i => i.Identifier == "actualPixels");
+            Assert.Contains(JSInterop.Invocations, i => i.Identifier == "zoomIn");
         });
         slider.Find("[data-testid=mode-slider]").Click();
         slider.WaitForAssertion(() => Assert.DoesNotContain("side-by-side", slider.Find("[data-testid=compare]").ClassList));
+    }
+
+    [Fact]
+    public async Task Closing_the_slider_removes_its_listeners()
+    {
+        var slider = Render<CompareSlider>(p => p.Add(c => c.BeforeUrl, "a").Add(c => c.AfterUrl, "b"));
+        slider.WaitForAssertion(() => Assert.Single(JSInterop.Invocations, i => i.Identifier == "attach"));
+        Assert.DoesNotContain(JSInterop.Invocations, i => i.Identifier == "dispose");
+
+        await slider.Instance.DisposeAsync();
+
+        Assert.Single(JSInterop.Invocations, i => i.Identifier == "dispose");
     }
 }
