@@ -42,6 +42,8 @@ public static class MetricsEndpoint
             }
         }
 
-        return context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+        // A reverse proxy on the same machine makes every visitor look local: a request it forwarded is not.
+        return context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+            && !context.Request.Headers.ContainsKey("X-Forwarded-For");
     }
 }
