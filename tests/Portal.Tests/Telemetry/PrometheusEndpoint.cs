@@ -40,7 +40,13 @@ public sealed class PrometheusEndpoint(MetricsScrapedWithToken portal) : IClassF
             await TestJobs.WaitForAsync(portal, submitted.JobIds[0], JobStatus.Succeeded);
         }
 
+        // The worker records a job's measurements just after its status commits, so the scrape waits for them.
         var text = await ScrapeAsync();
+        for (var i = 0; i < 100 && !text.Contains("portal_job_run_seconds_count", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+            text = await ScrapeAsync();
+        }
 
         Assert.Contains("portal_queue_depth", text, StringComparison.Ordinal);
         Assert.Matches(@"portal_job_run_seconds_count\{[^}]*device=""Cpu""[^}]*model=""realesr-animevideov3-x2""[^}]*\} 1", text);
