@@ -83,6 +83,13 @@ public sealed record TrainingRecipe
             var where = error.Path is { Length: > 1 } path ? $" (at {path})" : "";
             return $"unknown key '{quoted.Groups[1].Value}'{where}. Known keys are listed in docs/TRAINING.md.";
         }
+        var enumType = System.Text.RegularExpressions.Regex.Match(message, "could not be converted to ([\\w.]+)\\.");
+        if (enumType.Success && typeof(TrainingRecipe).Assembly.GetType(enumType.Groups[1].Value) is { IsEnum: true } type)
+        {
+            var names = Enum.GetNames(type).Select(n => JsonNamingPolicy.KebabCaseLower.ConvertName(n));
+            var key = error.Path is { Length: > 2 } at ? at[2..] : type.Name;
+            return $"{key} must be one of {string.Join(", ", names)}.";
+        }
         var required = System.Text.RegularExpressions.Regex.Match(message, "missing required properties including: (.+)\\.?");
         return required.Success ? $"required key {required.Groups[1].Value.TrimEnd('.')} is missing." : message;
     }
@@ -160,7 +167,8 @@ public sealed record DataRecipe
 
     /// <summary>
     /// "jpeg": an area or bicubic shrink then JPEG at a quality drawn from <see cref="JpegQuality"/> (screens);
-    /// "real-world": the shared second-order pipeline with <see cref="RealWorld"/> settings (photographs).
+    /// "real-world": the shared second-order pipeline with <see cref="RealWorld"/> settings (photographs);
+    /// "tracks": one of the real-world evaluation track's fixed plans (light, medium, heavy, drawn evenly) with a fresh noise seed.
     /// </summary>
     public DegradationKind Degradation { get; init; } = DegradationKind.Jpeg;
 
@@ -188,6 +196,9 @@ public enum DegradationKind
 {
     Jpeg,
     RealWorld,
+
+    /// <summary>The light, medium and heavy plans of <see cref="Portal.Models.Degradation.DegradationPresets"/>, drawn evenly per pair.</summary>
+    Tracks,
 }
 
 public sealed record LossRecipe

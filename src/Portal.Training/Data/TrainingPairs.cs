@@ -12,6 +12,8 @@ namespace Portal.Training.Data;
 /// </summary>
 public sealed class TrainingPairs
 {
+    private static readonly DegradationStrength[] TrackStrengths = [DegradationStrength.Light, DegradationStrength.Medium, DegradationStrength.Heavy];
+
     private readonly IReadOnlyList<RgbImage> images;
     private readonly DataRecipe recipe;
     private readonly int scale;
@@ -85,6 +87,11 @@ public sealed class TrainingPairs
             var mode = random.NextDouble() < 0.5 ? ResizeMode.Area : ResizeMode.Bicubic;
             var plan = new DegradationPlan(new DegradationStage(null, null, null, null), null, new FinalStep(mode, null, quality));
             low = Degrader.Degrade(high, plan, scale, pairSeed);
+        }
+        else if (recipe.Degradation == DegradationKind.Tracks)
+        {
+            var strength = TrackStrengths[random.NextInt(0, TrackStrengths.Length - 1)];
+            low = Degrader.Degrade(high, DegradationPresets.For(strength, scale), scale, pairSeed);
         }
         else
         {

@@ -1,3 +1,5 @@
+using Portal.Models.Degradation;
+using Portal.Models.Evaluation;
 using Portal.Training.Data;
 using Portal.Training.Tests.Support;
 
@@ -37,6 +39,33 @@ public sealed class RecipeValidation
         Assert.Contains("unknown key 'perceptual'", Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo" }, "losses": { "perceptual": 1 } }""").Message);
         Assert.Contains("losses.feature must not be negative; it is -1.",
             Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo" }, "losses": { "feature": -1 } }""").Message);
+    }
+
+    [Fact]
+    public void An_unknown_degradation_is_refused_naming_the_choices()
+    {
+        var error = Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo", "degradation": "harsh" } }""");
+        Assert.Contains("data.degradation must be one of jpeg, real-world, tracks.", error.Message);
+    }
+
+    [Fact]
+    public void Track_degradation_gives_each_pair_one_of_the_evaluation_tracks_plans()
+    {
+        var photo = RgbImage.Load(Path.Combine(RepositoryPaths.Models, "evaluation", "photos", "chelsea.png"));
+        var recipe = new DataRecipe { Domain = "photo", CropSize = 64, CleanFraction = 0, Degradation = DegradationKind.Tracks };
+        var pairs = new TrainingPairs([photo], recipe, scale: 4, seed: 7);
+        var used = new HashSet<DegradationStrength>();
+        for (var index = 0; index < 9; index++)
+        {
+            var (low, high) = pairs.Pair(step: 3, index);
+            var seed = SeededRandom.SeedFrom($"7/3/{index}");
+            var matches = new[] { DegradationStrength.Light, DegradationStrength.Medium, DegradationStrength.Heavy }
+                .Where(s => Degrader.Degrade(high, DegradationPresets.For(s, 4), 4, seed).Planes.SequenceEqual(low.Planes)).ToList();
+            Assert.Single(matches);
+            used.Add(matches[0]);
+            Assert.Equal(low.Planes, pairs.Pair(step: 3, index).Low.Planes);
+        }
+        Assert.True(used.Count >= 2, $"nine pairs drew only {string.Join(", ", used)}");
     }
 
     [Fact]
