@@ -16,7 +16,7 @@ internal static class DataCommand
         var output = new Option<string?>("--data") { Description = "Data folder (default: data/ in the repository)." };
         var from = new Option<string>("--from")
         {
-            Description = "Photo domain: where the Debian wallpaper packages are, \"/\" when installed or a folder they were unpacked into with dpkg-deb -x.",
+            Description = "Photo and art domains: where the Debian packages are (wallpapers; openclipart-png), \"/\" when installed or a folder they were unpacked into with dpkg-deb -x.",
             DefaultValueFactory = _ => "/",
         };
         var build = new Command("build", "Build one domain's training and held-out images.") { Arguments = { domain }, Options = { pages, heldOut, output, from } };

@@ -14,7 +14,7 @@ namespace Portal.Training.Data;
 /// </summary>
 public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextWriter log, string packageRoot = "/")
 {
-    public static IReadOnlyList<string> Domains { get; } = ["text", "photo"];
+    public static IReadOnlyList<string> Domains { get; } = ["text", "photo", "art"];
 
     // Licence texts Debian installs with base-files: verbatim copying is permitted by each.
     private static readonly string[] TrainingTexts = ["GPL-3", "GPL-2", "LGPL-2.1", "GFDL-1.3", "Apache-2.0", "Artistic", "MPL-1.1"];
@@ -39,6 +39,10 @@ public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextW
         if (domain == "photo")
         {
             return new PhotoSetBuilder(dataRoot, packageRoot, log).Build();
+        }
+        if (domain == "art")
+        {
+            return new ArtSetBuilder(dataRoot, packageRoot, log).Build(trainPages, heldOutPages);
         }
         var fonts = InstalledFonts();
         if (fonts.Count == 0)

@@ -51,7 +51,7 @@ internal sealed class TinyDataSet : IDisposable
         PreviewEvery = 1000,
     };
 
-    private static RgbImage Pattern(int size, ulong seed)
+    public static RgbImage Pattern(int size, ulong seed)
     {
         var random = new SeededRandom(seed);
         var planes = new float[3 * size * size];
