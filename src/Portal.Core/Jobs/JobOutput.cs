@@ -8,4 +8,7 @@ public sealed record JobOutput(string ResultKey, string ThumbnailKey, int Width,
 
     /// <summary>Why "Protect faces" did not run although it was on; null otherwise.</summary>
     public string? FaceProtectionNote { get; init; }
+
+    /// <summary>Where the network ran ("Cpu", "Cuda"); null when unknown.</summary>
+    public string? Device { get; init; }
 }

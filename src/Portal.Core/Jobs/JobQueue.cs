@@ -92,6 +92,7 @@ public sealed class JobQueue(PortalDbContext db, CreditLedger ledger, JobEvents 
                 .SetProperty(j => j.OutputHeight, output.Height)
                 .SetProperty(j => j.ResultBytes, output.Bytes)
                 .SetProperty(j => j.RunMilliseconds, output.RunMilliseconds)
+                .SetProperty(j => j.Device, output.Device)
                 .SetProperty(j => j.FacesProtected, output.FacesProtected)
                 .SetProperty(j => j.FaceProtectionNote, output.FaceProtectionNote)
                 .SetProperty(j => j.TilesDone, j => j.TilesTotal)

@@ -119,6 +119,7 @@ public sealed partial class UpscaleWorker(
             {
                 FacesProtected = result.Faces is { Applied: true } faces ? faces.Faces : null,
                 FaceProtectionNote = result.Faces is { Applied: false, Note: { } note } && job.FaceProtection == FaceProtection.Protect ? note : null,
+                Device = result.Device.ToString(),
             };
             if (await CompleteAsync(job, produced, stoppingToken))
             {

@@ -60,6 +60,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
             job.Property(j => j.FaceProtectionNote).HasMaxLength(500);
             job.Property(j => j.ResultKey).HasMaxLength(300);
             job.Property(j => j.ThumbnailKey).HasMaxLength(300);
+            job.Property(j => j.Device).HasMaxLength(16);
             // The worker's claim query: queued (or lease-expired) jobs by priority, then age.
             job.HasIndex(j => new { j.Status, j.Priority, j.CreatedAt });
             job.HasIndex(j => new { j.UserId, j.CreatedAt });

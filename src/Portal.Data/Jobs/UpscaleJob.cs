@@ -96,6 +96,12 @@ public class UpscaleJob
     /// <summary>Time spent running the network and writing the result, in milliseconds.</summary>
     public long? RunMilliseconds { get; set; }
 
+    /// <summary>
+    /// Where the network ran, as the engine names it ("Cpu", "Cuda"); null until the job succeeds, and for jobs that
+    /// finished before it was recorded. The unit economics page prices run time by it.
+    /// </summary>
+    public string? Device { get; set; }
+
     /// <summary>When the result is deleted, from the tier's retention period.</summary>
     public DateTime? ExpiresAt { get; set; }
 }

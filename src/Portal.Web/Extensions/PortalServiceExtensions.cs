@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Core.Accounts;
 using Portal.Core.Data;
+using Portal.Core.Economics;
 using Portal.Core.Email;
 using Portal.Core.Jobs;
 using Portal.Core.Scaling;
@@ -46,6 +47,7 @@ public static class PortalServiceExtensions
         builder.Services.AddJobEventRelay(builder.Configuration);
         builder.Services.AddWebTelemetry(builder.Configuration);
         builder.Services.AddBilling();
+        builder.Services.AddUnitEconomics();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database")
             .AddCheck<ModelsHealthCheck>("models")

@@ -1,0 +1,7 @@
+namespace Portal.Core.Economics;
+
+public enum CreditOfferKind
+{
+    Plan,
+    Pack,
+}
