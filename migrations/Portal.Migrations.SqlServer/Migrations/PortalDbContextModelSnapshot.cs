@@ -463,6 +463,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<double?>("DetectedNoiseSigma")
                         .HasColumnType("float");
 
+                    b.Property<string>("Device")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
                     b.Property<string>("Error")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");

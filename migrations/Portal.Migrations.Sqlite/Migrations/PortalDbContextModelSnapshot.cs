@@ -446,6 +446,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<double?>("DetectedNoiseSigma")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Device")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");

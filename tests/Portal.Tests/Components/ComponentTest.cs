@@ -1,9 +1,9 @@
 using Bunit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Portal.Core.Data;
+using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Components;
 
@@ -25,16 +25,5 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     /// The portal's database on an in-memory SQLite connection, built by the real migrations; pages reach it through
     /// <see cref="IDbContextFactory{TContext}"/>. Returns a context for seeding (the caller disposes it).
     /// </summary>
-    protected PortalDbContext AddMigratedDatabase(SqliteConnection connection)
-    {
-        connection.Open();
-        Services.AddDbContextFactory<PortalDbContext>(o => o
-            .UseSqlite(connection, s => s.MigrationsAssembly(DatabaseSetup.SqliteMigrationsAssembly))
-            .UseApplicationServiceProvider(new ServiceCollection()
-                .Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(i => i.Stores.SchemaVersion = IdentitySchema.Version)
-                .BuildServiceProvider()));
-        var db = Services.BuildServiceProvider().GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
-        db.Database.Migrate();
-        return db;
-    }
+    protected PortalDbContext AddMigratedDatabase(SqliteConnection connection) => MigratedDatabase.AddTo(Services, connection);
 }

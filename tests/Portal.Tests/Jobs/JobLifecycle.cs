@@ -30,6 +30,7 @@ public class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFactory>
         Assert.Equal("realesr-animevideov3-x2", job.ModelId);
         Assert.Equal(before - submitted.Cost, await BalanceAsync(factory, userId));
         Assert.NotNull(job.RunMilliseconds);
+        Assert.Equal("Cpu", job.Device);
 
         var result = await client.GetByteArrayAsync($"/api/jobs/{job.Id}/result?download=true");
         using var decoded = NetVips.Image.NewFromBuffer(result);
