@@ -1,5 +1,3 @@
-using Portal.Models;
-
 namespace Portal.Core.Economics;
 
 /// <summary>Measured throughput and cost of the sampled jobs beside the revenue per credit of every paid plan and pack.</summary>
@@ -16,9 +14,6 @@ public sealed record UnitEconomicsReport(
 
     /// <summary>Revenue minus cost of one credit bought through an offer and spent at a quality level.</summary>
     public static double Margin(CreditOffer offer, QualityCost quality) => offer.RevenuePerCredit - quality.CostPerCreditUsd;
-
-    public double MarginOf(CreditOffer offer, QualityLevel quality) =>
-        Qualities.FirstOrDefault(q => q.Quality == quality) is { } cost ? Margin(offer, cost) : double.NaN;
 
     /// <summary>Every offer and quality where a credit costs more to run than it was sold for.</summary>
     public IReadOnlyList<PriceBelowCost> PricesBelowCost() =>

@@ -10,7 +10,7 @@ namespace Portal.E2E.Infrastructure;
 /// The portal on a real Kestrel port with a fresh data folder, and Debian's Chromium driven by Playwright.
 /// No browser is downloaded: Playwright launches /usr/bin/chromium (or PORTAL_CHROMIUM).
 /// </summary>
-public sealed class PortalServer : IAsyncLifetime
+public class PortalServer : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
@@ -26,6 +26,7 @@ public sealed class PortalServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Factory.Settings["Admin:Emails:0"] = AdminEmail;
+        Configure(Factory.Settings);
         Factory.UseKestrel(0);
         Factory.StartServer();
         var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -41,6 +42,11 @@ public sealed class PortalServer : IAsyncLifetime
             // Root in CI needs --no-sandbox; the rest keeps Chromium from calling out of a closed network.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+    }
+
+    /// <summary>Settings of a variant of the portal (e.g. one without its own worker), applied before it starts.</summary>
+    protected virtual void Configure(Dictionary<string, string> settings)
+    {
     }
 
     /// <summary>The same server by name rather than by IP address (WebAuthn needs a domain).</summary>

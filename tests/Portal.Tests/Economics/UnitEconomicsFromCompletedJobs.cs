@@ -49,8 +49,7 @@ public sealed class UnitEconomicsFromCompletedJobs : IDisposable
         Assert.Equal(["pro", "small"], report.Offers.Select(o => o.Id));
         var pro = report.Offers[0];
         Assert.Equal(9.00 / 500, pro.RevenuePerCredit, 12);
-        Assert.Equal(9.00 / 500 - 16.0 * GpuPerSecond / 4, report.MarginOf(pro, QualityLevel.Ultra), 12);
-        Assert.True(double.IsNaN(report.MarginOf(pro, QualityLevel.Detail)));
+        Assert.Equal(9.00 / 500 - 16.0 * GpuPerSecond / 4, UnitEconomicsReport.Margin(pro, ultra), 12);
         Assert.Empty(report.PricesBelowCost());
     }
 
