@@ -53,7 +53,7 @@ public sealed class JobService(
         var conditions = new Dictionary<Guid, InputConditionReport?>();
         foreach (var image in images.Values)
         {
-            conditions[image.Id] = await TryDetectConditionAsync(image, cancellationToken);
+            conditions[image.Id] = await ConditionOfAsync(image, cancellationToken);
         }
 
         var jobs = new List<UpscaleJob>();
@@ -72,6 +72,7 @@ public sealed class JobService(
             }
 
             ModelEntry model;
+            // Measured at upload (or now, for rows stored before that); an image that cannot be measured counts as clean, unless the person chose.
             var detected = conditions[image.Id];
             try
             {
@@ -160,17 +161,22 @@ public sealed class JobService(
         return existing.Count == 0 ? null : new SubmitResult(existing, null, 0, (await ledger.GetAccountAsync(userId, cancellationToken)).Total);
     }
 
-    /// <summary>Measures an uploaded image's condition (JPEG tables, noise) so the lineup can pick the network for it.</summary>
-    /// <remarks>
-    /// The store is read through its interface (local disk or object storage alike), so the file is measured
-    /// from a temporary copy. A double submit is stopped by the database's unique batch index, not by timing.
-    /// </remarks>
-    public async Task<InputConditionReport> DetectConditionAsync(StoredImage image, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The condition stored with the image at upload. Rows stored before uploads measured it (all three columns
+    /// null) are measured now from the stored file; null when that file cannot be measured (damaged or gone): the
+    /// job is still queued, and the worker fails it with its message and the refund, as for any damaged file.
+    /// </summary>
+    private async Task<InputConditionReport?> ConditionOfAsync(StoredImage image, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        if (image.DetectedCondition is { } condition)
+        {
+            return new InputConditionReport(condition, image.DetectedJpegQuality, image.DetectedNoiseSigma ?? 0);
+        }
+
         var temporary = Path.Combine(Path.GetTempPath(), $"condition-{Guid.NewGuid():N}");
         try
         {
+            // Read through the store's interface (local disk or object storage alike), measured from a temporary copy.
             await using (var source = await store.OpenReadAsync(image.StorageKey, cancellationToken))
             await using (var copy = File.Create(temporary))
             {
@@ -179,25 +185,13 @@ public sealed class JobService(
 
             return upscaler.DetectCondition(temporary, ImageInspector.ReadHeader(temporary));
         }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
-
-    /// <summary>
-    /// Null when the stored file cannot be measured (damaged or gone since its upload): the job is still queued,
-    /// and the worker fails it with its message and the refund, as for any damaged file.
-    /// </summary>
-    private async Task<InputConditionReport?> TryDetectConditionAsync(StoredImage image, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await DetectConditionAsync(image, cancellationToken);
-        }
         catch (Exception exception) when (exception is UpscaleException or IOException)
         {
             return null;
+        }
+        finally
+        {
+            File.Delete(temporary);
         }
     }
 

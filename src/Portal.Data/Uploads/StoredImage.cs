@@ -1,4 +1,5 @@
 using Portal.Engine.Imaging;
+using Portal.Models;
 
 namespace Portal.Core.Uploads;
 
@@ -21,6 +22,15 @@ public class StoredImage
     public int Height { get; set; }
 
     public long SizeBytes { get; set; }
+
+    /// <summary>The input condition measured at upload (JPEG tables, noise); null when the file could not be measured.</summary>
+    public InputCondition? DetectedCondition { get; set; }
+
+    /// <summary>The IJG quality the file's JPEG tables match, when it has any.</summary>
+    public int? DetectedJpegQuality { get; set; }
+
+    /// <summary>Estimated noise standard deviation in grey levels of 255.</summary>
+    public double? DetectedNoiseSigma { get; set; }
 
     public DateTime CreatedAt { get; set; }
 }

@@ -72,7 +72,7 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
     }
 
     [Fact]
-    public async Task A_job_records_the_requested_and_the_detected_condition()
+    public async Task A_job_records_the_requested_condition_and_the_one_detected_at_upload()
     {
         var (client, userId) = await TestAccounts.SignInAsync(factory);
         var jpeg = Path.Combine(Path.GetTempPath(), $"q60-{Guid.NewGuid():N}.jpg");
@@ -86,6 +86,15 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
         File.Delete(jpeg);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var image = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Portal.Web.Features.Uploads.UploadedImage>(response.Content))!;
+        // Measured once, at upload: the page gets it with the upload's answer...
+        Assert.Equal(InputCondition.Degraded, image.Condition?.Condition);
+        Assert.InRange(image.Condition!.JpegQuality!.Value, 55, 65);
+        // ...and a submit reads it from the image's row, never from the file (here gone before the submit).
+        using (var setup = factory.Services.CreateScope())
+        {
+            var key = await setup.ServiceProvider.GetRequiredService<PortalDbContext>().Images.Where(i => i.Id == image.Id).Select(i => i.StorageKey).SingleAsync();
+            File.Delete(Path.Combine(factory.DataPath, key));
+        }
 
         var auto = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
         var overridden = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2, Condition: InputCondition.Clean));
@@ -100,6 +109,39 @@ public sealed class OneLineupEverywhere(PortalFactory factory) : IClassFixture<P
         Assert.InRange(first.DetectedJpegQuality!.Value, 55, 65);
         Assert.NotNull(first.DetectedNoiseSigma);
         Assert.Equal((InputCondition.Clean, InputCondition.Degraded), (second.RequestedCondition, second.DetectedCondition));
+    }
+
+    [Fact]
+    public async Task An_image_stored_before_uploads_measured_their_condition_is_measured_at_submit()
+    {
+        var (client, userId) = await TestAccounts.SignInAsync(factory);
+        var jpeg = Path.Combine(Path.GetTempPath(), $"q60-{Guid.NewGuid():N}.jpg");
+        using (var photo = NetVips.Image.NewFromFile(Path.Combine(RepositoryPaths.Root, "models", "evaluation", "photos", "coffee.png")))
+        {
+            photo.Jpegsave(jpeg, q: 60);
+        }
+
+        var token = await Uploads.TokenAsync(client);
+        var response = await Uploads.PostAsync(client, await File.ReadAllBytesAsync(jpeg), "coffee-q60.jpg", token);
+        File.Delete(jpeg);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var image = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Portal.Web.Features.Uploads.UploadedImage>(response.Content))!;
+        using (var setup = factory.Services.CreateScope())
+        {
+            // What the migration leaves on rows uploaded before it: no measurement.
+            var db = setup.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var row = await db.Images.SingleAsync(i => i.Id == image.Id);
+            (row.DetectedCondition, row.DetectedJpegQuality, row.DetectedNoiseSigma) = (null, null, null);
+            await db.SaveChangesAsync();
+        }
+
+        var submitted = await SubmitAsync(userId, new JobRequest(image.Id, ContentType.Art, QualityLevel.Fast, 2));
+
+        Assert.True(submitted.Succeeded, submitted.Error);
+        using var scope = factory.Services.CreateScope();
+        var job = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Jobs.AsNoTracking().SingleAsync(j => j.Id == submitted.JobIds[0]);
+        Assert.Equal(InputCondition.Degraded, job.DetectedCondition);
+        Assert.InRange(job.DetectedJpegQuality!.Value, 55, 65);
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] arguments)

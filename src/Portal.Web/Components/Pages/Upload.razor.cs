@@ -2,13 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using Portal.Core.Billing;
-using Portal.Core.Data;
 using Portal.Core.Jobs;
-using Portal.Core.Uploads;
 using Portal.Engine;
 using Portal.Engine.Imaging;
 using Portal.Models;
@@ -52,9 +49,6 @@ public sealed partial class Upload : IAsyncDisposable
     private IServiceScopeFactory Scopes { get; set; } = default!;
 
     [Inject]
-    private IDbContextFactory<PortalDbContext> Databases { get; set; } = default!;
-
-    [Inject]
     private IOptions<BillingOptions> Billing { get; set; } = default!;
 
     [Inject]
@@ -92,7 +86,8 @@ public sealed partial class Upload : IAsyncDisposable
     {
         if (item.Detected is not { } detected)
         {
-            return item.Done ? "Checking for JPEG compression and noise…" : null;
+            // Measured with the upload: nothing yet, or a file that could not be measured, leaves the line blank.
+            return null;
         }
 
         var condition = inputCondition ?? detected.Condition;
@@ -179,8 +174,7 @@ public sealed partial class Upload : IAsyncDisposable
     {
         if (items.Find(i => i.LocalId == localId) is { } item)
         {
-            (item.ImageId, item.Width, item.Height, item.Percent) = (image.Id, image.Width, image.Height, 100);
-            _ = DetectAsync(item, image.Id);
+            (item.ImageId, item.Width, item.Height, item.Percent, item.Detected) = (image.Id, image.Width, image.Height, 100, image.Condition);
         }
 
         return InvokeAsync(StateHasChanged);
@@ -195,31 +189,6 @@ public sealed partial class Upload : IAsyncDisposable
         }
 
         return InvokeAsync(StateHasChanged);
-    }
-
-    /// <summary>Measures the stored file in the background; the line under the file fills in when done.</summary>
-    private async Task DetectAsync(UploadItem item, Guid imageId)
-    {
-        try
-        {
-            StoredImage? stored;
-            await using (var db = await Databases.CreateDbContextAsync())
-            {
-                stored = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == imageId && i.UserId == userId);
-            }
-
-            if (stored is not null)
-            {
-                await using var scope = Scopes.CreateAsyncScope();
-                var jobs = scope.ServiceProvider.GetRequiredService<JobService>();
-                item.Detected = await jobs.DetectConditionAsync(stored);
-                await InvokeAsync(StateHasChanged);
-            }
-        }
-        catch (UpscaleException)
-        {
-            // The upload endpoint already decoded the file; a failure here only leaves the line blank.
-        }
     }
 
     private void Remove(UploadItem item) => items.Remove(item);

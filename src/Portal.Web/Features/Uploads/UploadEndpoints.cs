@@ -9,6 +9,7 @@ using Portal.Core.Storage;
 using Portal.Core.Uploads;
 using Portal.Engine;
 using Portal.Engine.Imaging;
+using Portal.Engine.Imaging.Condition;
 using Portal.Web.Features.Security;
 
 namespace Portal.Web.Features.Uploads;
@@ -34,6 +35,7 @@ public static partial class UploadEndpoints
         DataFolders folders,
         PortalDbContext db,
         TimeProvider clock,
+        ImageUpscaler upscaler,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -95,6 +97,17 @@ public static partial class UploadEndpoints
                     return Problem(StatusCodes.Status422UnprocessableEntity, $"{fileName}: {e.Message}", e.Code.ToString());
                 }
 
+                // Measured once, here, from the file already on disk: the page shows it and a submit reads it from the row.
+                InputConditionReport? condition;
+                try
+                {
+                    condition = upscaler.DetectCondition(temporary, header);
+                }
+                catch (UpscaleException)
+                {
+                    condition = null;
+                }
+
                 var (width, height) = header.DisplaySize;
                 var image = new StoredImage
                 {
@@ -106,6 +119,9 @@ public static partial class UploadEndpoints
                     Width = width,
                     Height = height,
                     SizeBytes = written,
+                    DetectedCondition = condition?.Condition,
+                    DetectedJpegQuality = condition?.JpegQuality,
+                    DetectedNoiseSigma = condition?.NoiseSigma,
                     CreatedAt = clock.GetUtcNow().UtcDateTime,
                 };
                 try
@@ -123,7 +139,7 @@ public static partial class UploadEndpoints
                 db.Images.Add(image);
                 await db.SaveChangesAsync(cancellationToken);
                 LogUploaded(loggers.CreateLogger(typeof(UploadEndpoints)), image.Id, width, height, written);
-                return TypedResults.Ok(new UploadedImage(image.Id, image.FileName, image.Width, image.Height, image.Format.ToString(), image.SizeBytes));
+                return TypedResults.Ok(new UploadedImage(image.Id, image.FileName, image.Width, image.Height, image.Format.ToString(), image.SizeBytes, condition));
             }
             finally
             {
