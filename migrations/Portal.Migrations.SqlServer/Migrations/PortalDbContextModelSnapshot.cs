@@ -587,6 +587,16 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("DetectedCondition")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<int?>("DetectedJpegQuality")
+                        .HasColumnType("int");
+
+                    b.Property<double?>("DetectedNoiseSigma")
+                        .HasColumnType("float");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(260)

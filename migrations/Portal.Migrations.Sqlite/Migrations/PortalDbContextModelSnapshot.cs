@@ -570,6 +570,16 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DetectedCondition")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DetectedJpegQuality")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("DetectedNoiseSigma")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(260)
