@@ -6,6 +6,7 @@ using Portal.Core.Billing;
 using Portal.Core.Data;
 using Portal.Core.Jobs;
 using Portal.E2E.Infrastructure;
+using Portal.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.E2E;
@@ -22,23 +23,25 @@ public sealed class RedisDownFallsBackToPolling(RedisDownPortalServer server) : 
         var email = AccountSteps.NewEmail();
         var page = await AccountSteps.NewConfirmedUserAsync(server, email);
         await AccountSteps.LogInAsync(page, email);
-        await page.OpenAsync("/upload");
-        await Expect(page.GetByTestId("upload-zone")).ToHaveAttributeAsync("data-ready", "true");
-        await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(JobSteps.FixturePath("photo.png"));
-        await Expect(page.GetByTestId("upload-ok")).ToContainTextAsync("128 x 96 pixels");
-        await page.GetByTestId("scale-2").ClickAsync();
-        await page.GetByText("Art and anime").ClickAsync();
-        await page.GetByTestId("quality-fast").ClickAsync();
-        await page.GetByTestId("submit").ClickAsync();
+        await JobSteps.SubmitPhotoJobAsync(page);
 
         // No worker runs yet: the job waits in the queue while its page opens.
         await page.GetByTestId("job-row").GetByRole(AriaRole.Link).ClickAsync();
         await JobSteps.WaitForInteractiveAsync(page);
         await Expect(page.GetByTestId("job-status")).ToContainTextAsync("Waiting in the queue");
 
-        using var worker = StartWorkerNode();
-        await Expect(page.GetByTestId("job-status")).ToContainTextAsync("256 x 192 pixels", new() { Timeout = 180_000 });
-        await Expect(page.GetByTestId("download")).ToBeVisibleAsync();
+        var worker = StartWorkerNode();
+        try
+        {
+            await Expect(page.GetByTestId("job-status")).ToContainTextAsync("256 x 192 pixels", new() { Timeout = 180_000 });
+            await Expect(page.GetByTestId("download")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+            worker.Dispose();
+        }
 
         // Nothing lost: the job ran once and was charged once.
         using var scope = server.Factory.Services.CreateScope();
@@ -52,45 +55,11 @@ public sealed class RedisDownFallsBackToPolling(RedisDownPortalServer server) : 
     }
 
     /// <summary>A second portal process sharing the data folder (database and files) that only runs jobs, with the same dead Redis.</summary>
-    private WorkerNode StartWorkerNode()
+    private Process StartWorkerNode() => PortalProcess.Start(server.Factory.DataPath, new Dictionary<string, string>
     {
-        var web = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [web])
-        {
-            WorkingDirectory = Path.GetDirectoryName(web)!,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["Storage__DataPath"] = server.Factory.DataPath;
-        start.Environment["Redis__Configuration"] = RedisDownPortalServer.UnreachableRedis;
-        start.Environment["Engine__UseGpu"] = "false";
-        start.Environment["Engine__CpuThreads"] = "1";
-        start.Environment["Jobs__PollSeconds"] = "1";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        return new WorkerNode(Process.Start(start)!);
-    }
-
-    private sealed class WorkerNode : IDisposable
-    {
-        private readonly Process process;
-
-        public WorkerNode(Process process)
-        {
-            this.process = process;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public void Dispose()
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
-            process.Dispose();
-        }
-    }
+        ["Redis__Configuration"] = RedisDownPortalServer.UnreachableRedis,
+        ["Engine__UseGpu"] = "false",
+        ["Engine__CpuThreads"] = "1",
+        ["Jobs__PollSeconds"] = "1",
+    });
 }

@@ -11,6 +11,17 @@ public static class JobSteps
     /// <summary>Uploads photo.png, starts a Fast 2x job, waits for it to finish and opens its page; returns the page's address.</summary>
     public static async Task<string> FinishPhotoJobAsync(IPage page)
     {
+        await SubmitPhotoJobAsync(page);
+        await Expect(page.GetByTestId("batch-summary")).ToContainTextAsync("1 of 1 done", new() { Timeout = 90_000 });
+        await page.GetByTestId("job-row").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page.GetByTestId("job-status")).ToContainTextAsync("256 x 192 pixels");
+        await WaitForInteractiveAsync(page);
+        return page.Url;
+    }
+
+    /// <summary>Uploads photo.png and submits a Fast 2x job from the upload page.</summary>
+    public static async Task SubmitPhotoJobAsync(IPage page)
+    {
         await page.OpenAsync("/upload");
         await Expect(page.GetByTestId("upload-zone")).ToHaveAttributeAsync("data-ready", "true");
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(FixturePath("photo.png"));
@@ -19,12 +30,6 @@ public static class JobSteps
         await page.GetByText("Art and anime").ClickAsync();
         await page.GetByTestId("quality-fast").ClickAsync();
         await page.GetByTestId("submit").ClickAsync();
-
-        await Expect(page.GetByTestId("batch-summary")).ToContainTextAsync("1 of 1 done", new() { Timeout = 90_000 });
-        await page.GetByTestId("job-row").GetByRole(AriaRole.Link).ClickAsync();
-        await Expect(page.GetByTestId("job-status")).ToContainTextAsync("256 x 192 pixels");
-        await WaitForInteractiveAsync(page);
-        return page.Url;
     }
 
     /// <summary>

@@ -95,29 +95,8 @@ public sealed class WorkerCrash(NoWorkerFactory factory) : IClassFixture<NoWorke
         }
     }
 
-    private Process StartWorkerProcess()
-    {
-        var web = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [web])
-        {
-            WorkingDirectory = Path.GetDirectoryName(web)!,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["Storage__DataPath"] = factory.DataPath;
-        start.Environment["Jobs__LeaseSeconds"] = "5";
-        start.Environment["Jobs__PollSeconds"] = "1";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process StartWorkerProcess() =>
+        PortalProcess.Start(factory.DataPath, new Dictionary<string, string> { ["Jobs__LeaseSeconds"] = "5", ["Jobs__PollSeconds"] = "1" });
 
     private async Task WaitUntilAsync(Func<PortalDbContext, Task<bool>> condition, TimeSpan timeout)
     {
