@@ -85,6 +85,14 @@ public partial class PortalFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+
+        // The finalizer of a derived factory whose constructor threw (e.g. its storage emulator would not start)
+        // runs before DataPath was ever set; a throw there would end the whole test host.
+        if (DataPath is null)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataPath, recursive: true);
