@@ -45,7 +45,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
             {
                 throw new TrainingException($"Recipe {recipe.Name}: initFrom names {init}, which does not exist under {options.RepositoryRoot}.");
             }
-            generator.LoadOnnx(File.ReadAllBytes(path), init);
+            LoadStart(generator, File.ReadAllBytes(path), init);
         }
         CopyWeights(generator, ema);
         using var featureLoss = recipe.Losses.Feature > 0 ? FeatureLoss.Load(Path.Combine(options.RepositoryRoot, "models")) : null;
@@ -165,6 +165,23 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
         File.WriteAllBytes(modelPath, ema.ToOnnx(recipe.Name));
         WriteHistory(history);
         return new Result(RunFolder, modelPath, Math.Max(stop, start), history);
+    }
+
+    /// <summary>Loads the starting weights; a model of a larger scale is shrunk to the recipe's (see <see cref="TrainingRecipe.InitFromScale"/>).</summary>
+    private void LoadStart(SuperResolutionNetwork generator, byte[] onnx, string sourceName)
+    {
+        if (recipe.InitFromScale is not { } fromScale || fromScale == recipe.Architecture.Scale)
+        {
+            generator.LoadOnnx(onnx, sourceName);
+            return;
+        }
+        using var source = (SrvggCompact)(recipe.Architecture with { Scale = fromScale }).Create();
+        source.LoadOnnx(onnx, sourceName);
+        using var shrunk = source.AreaShrunk(recipe.Architecture.Scale);
+        CopyWeights(shrunk, generator);
+        // The derived start is a model in its own right: written beside the run so it can be measured as "the start".
+        Directory.CreateDirectory(RunFolder);
+        File.WriteAllBytes(Path.Combine(RunFolder, recipe.Name + "-start.onnx"), shrunk.ToOnnx(recipe.Name + "-start"));
     }
 
     private static void RequireFiniteGradients(nn.Module module, int step)

@@ -20,6 +20,12 @@ public sealed record TrainingRecipe
     /// <summary>An ONNX file (relative to the repository root) whose weights start the run; null trains from scratch.</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>
+    /// The scale of the <see cref="InitFrom"/> model when it differs from the architecture's (SRVGG-compact only): the
+    /// run starts from that model followed by an area shrink to the architecture's scale (<see cref="Architectures.SrvggCompact.AreaShrunk"/>).
+    /// </summary>
+    public int? InitFromScale { get; init; }
+
     public required DataRecipe Data { get; init; }
 
     public LossRecipe Losses { get; init; } = new();
@@ -102,6 +108,15 @@ public sealed record TrainingRecipe
             problems.Add($"name '{Name}' must be a plain file name.");
         }
         problems.AddRange(Architecture.Problems());
+        if (InitFromScale is { } fromScale && fromScale != Architecture.Scale)
+        {
+            if (InitFrom is null) problems.Add("initFromScale needs initFrom (the model to shrink).");
+            if (Architecture.Type != ArchitectureKind.SrvggCompact) problems.Add("initFromScale works only for srvgg-compact.");
+            if (fromScale is < 1 or > 8 || fromScale % Architecture.Scale != 0)
+            {
+                problems.Add($"initFromScale must be a multiple of architecture.scale {Architecture.Scale} up to 8; it is {fromScale}.");
+            }
+        }
         problems.AddRange(Data.Problems(Architecture.Scale));
         problems.AddRange(Losses.Problems());
         problems.AddRange(Optimizer.Problems());

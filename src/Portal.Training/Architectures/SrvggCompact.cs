@@ -46,6 +46,37 @@ public sealed class SrvggCompact : SuperResolutionNetwork
         return (upscaled + baseImage).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The same network at a smaller scale that equals this one followed by an area shrink by
+    /// <c>Scale / targetScale</c>: the body is copied and the last convolution averages each
+    /// ratio x ratio group of sub-pixel outputs per colour (pixel shuffle puts output channel
+    /// c*s*s + i*s + j at row offset i, column offset j, so a group is a block of the output). The
+    /// nearest-upsampled input the network adds shrinks the same way to a nearest upsample at the
+    /// smaller scale. Both parts are linear, so the result is exact before the final clip.
+    /// </summary>
+    public SrvggCompact AreaShrunk(int targetScale)
+    {
+        if (targetScale < 1 || targetScale > scale || scale % targetScale != 0)
+        {
+            throw new TrainingException($"An x{scale} SRVGG-compact can be shrunk only to a scale that divides {scale}; x{targetScale} does not.");
+        }
+        var last = (Conv2d)body[body.Count - 1];
+        var features = (int)last.weight!.shape[1];
+        var shrunk = new SrvggCompact(features, (body.Count - 3) / 2, targetScale);
+        var ratio = scale / targetScale;
+        using var _ = no_grad();
+        foreach (var (to, from) in shrunk.body.Take(body.Count - 1).SelectMany(l => l.parameters()).Zip(body.Take(body.Count - 1).SelectMany(l => l.parameters())))
+        {
+            to.copy_(from);
+        }
+        var target = (Conv2d)shrunk.body[shrunk.body.Count - 1];
+        using var weight = last.weight.reshape(3, targetScale, ratio, targetScale, ratio, features, 3, 3).mean([2, 4]);
+        target.weight!.copy_(weight.reshape(target.weight.shape));
+        using var bias = last.bias!.reshape(3, targetScale, ratio, targetScale, ratio).mean([2, 4]);
+        target.bias!.copy_(bias.reshape(target.bias.shape));
+        return shrunk;
+    }
+
     /// <summary>max(x, 0) + a * min(x, 0), the same function as PReLU, built from plain ops.</summary>
     private static Tensor Prelu(Tensor x, PReLU prelu)
     {

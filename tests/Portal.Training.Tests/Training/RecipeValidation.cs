@@ -42,6 +42,15 @@ public sealed class RecipeValidation
     }
 
     [Fact]
+    public void A_start_scale_that_is_not_a_multiple_of_the_architectures_is_refused()
+    {
+        var error = Load("""{ "name": "x", "architecture": { "type": "srvgg-compact", "scale": 3 }, "initFrom": "models/realesrgan-x4fast-x4.onnx", "initFromScale": 4, "data": { "domain": "photo", "cropSize": 63 } }""");
+        Assert.Contains("initFromScale must be a multiple of architecture.scale 3 up to 8; it is 4.", error.Message);
+        Assert.Contains("initFromScale needs initFrom",
+            Load("""{ "name": "x", "architecture": { "type": "srvgg-compact", "scale": 2 }, "initFromScale": 4, "data": { "domain": "photo" } }""").Message);
+    }
+
+    [Fact]
     public void An_unknown_degradation_is_refused_naming_the_choices()
     {
         var error = Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo", "degradation": "harsh" } }""");
