@@ -189,6 +189,9 @@ public sealed record DataRecipe
 
     public double[] JpegQuality { get; init; } = [30, 95];
 
+    /// <summary>With "tracks": relative shares of the light, medium and heavy plans, e.g. [1, 1, 2]; unset draws them evenly.</summary>
+    public double[]? TrackShares { get; init; }
+
     public Portal.Models.Degradation.DegradationSettings? RealWorld { get; init; }
 
     public IEnumerable<string> Problems(int scale)
@@ -199,6 +202,14 @@ public sealed record DataRecipe
         if (JpegQuality.Length != 2 || JpegQuality[0] < 1 || JpegQuality[1] > 100 || JpegQuality[0] > JpegQuality[1])
         {
             yield return $"data.jpegQuality must be [min, max] within [1, 100]; it is [{string.Join(", ", JpegQuality)}].";
+        }
+        if (TrackShares is not null && (TrackShares.Length != 3 || TrackShares.Any(v => v < 0 || !double.IsFinite(v)) || TrackShares.Sum() <= 0))
+        {
+            yield return $"data.trackShares must be three non-negative shares [light, medium, heavy] with a positive sum; it is [{string.Join(", ", TrackShares)}].";
+        }
+        if (TrackShares is not null && Degradation != DegradationKind.Tracks)
+        {
+            yield return "data.trackShares only applies to the \"tracks\" degradation.";
         }
         if (RealWorld is not null)
         {

@@ -14,11 +14,22 @@ namespace Portal.Training.Data;
 /// are always held out, the rest are ordered by the SHA-256 of their package path and the first
 /// ones held out, so the same package gives the same split on every machine. A drawing whose bytes
 /// equal a held-out one's (the package repeats some files) never enters training.
+/// Painted character portraits from Debian's `wesnoth-1.16-data` (GPL-2+), where that package is
+/// under the same root, join the set with their own fixed split (the first
+/// <see cref="HeldOutPortraits"/> in SHA-256 order of their package path held out): faces in the
+/// training data, and faces in the held-out set so identity drift is measured on art too.
 /// </summary>
 internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWriter log)
 {
     public const string Package = "openclipart-png";
     private const string PngFolder = "usr/share/openclipart/png";
+
+    /// <summary>Game art: painted character portraits (about 400-500 px, transparent background), GPL-2+.</summary>
+    public const string PortraitPackage = "wesnoth-1.16-data";
+    private const string PortraitFolder = "usr/share/games/wesnoth/1.16/data/core/images/portraits";
+
+    /// <summary>Portraits held out of training (the package has 238 in its core folder).</summary>
+    public const int HeldOutPortraits = 16;
 
     // Illustrations; the icon, shape, symbol, button and logo folders are left out (flat pictograms teach little about art).
     private static readonly string[] Categories =
@@ -46,7 +57,7 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
                 $"The art set needs Debian's {Package} package; {folder} does not exist. Install it, or `apt-get download {Package}`, " +
                 "unpack it with `dpkg-deb -x FILE.deb ROOT` and pass --from ROOT.");
         }
-        var version = PackageVersion();
+        var version = PackageVersion(Package);
         var candidates = Categories.Select(c => Path.Combine(folder, c)).Where(Directory.Exists)
             .SelectMany(c => Directory.EnumerateFiles(c, "*.png"))
             .Where(p => new FileInfo(p).LinkTarget is null) // the package links some drawings into several folders
@@ -54,20 +65,52 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
             .OrderBy(SplitKey, StringComparer.Ordinal).ToList();
         var evaluation = EvaluationSources.Where(candidates.Contains).ToList();
         var output = Path.Combine(dataRoot, "art");
-        var heldOut = Write(folder, evaluation.Concat(candidates.Except(evaluation)), Math.Max(heldOutImages, evaluation.Count), Path.Combine(output, "heldout"));
+        var trainFolder = Path.Combine(output, "train");
+        var heldOutFolder = Path.Combine(output, "heldout");
+        Clear(trainFolder);
+        Clear(heldOutFolder);
+        var heldOut = Write(folder, evaluation.Concat(candidates.Except(evaluation)), Math.Max(heldOutImages, evaluation.Count), heldOutFolder, "");
         var heldOutNames = heldOut.Select(h => h.Name).Concat(EvaluationSources).ToHashSet();
         var heldOutBytes = heldOut.Select(h => h.SourceSha256).ToHashSet();
-        var training = Write(folder, candidates.Where(n => !heldOutNames.Contains(n)), trainImages, Path.Combine(output, "train"), heldOutBytes);
+        var training = Write(folder, candidates.Where(n => !heldOutNames.Contains(n)), trainImages, trainFolder, "", heldOutBytes);
         var licence = $"public domain (Creative Commons Public Domain Dedication, /usr/share/doc/{Package}/copyright)";
-        var sources = training.Select(w => Source(w, "train", version, licence)).Concat(heldOut.Select(w => Source(w, "held-out", version, licence))).ToList();
-        var files = training.Concat(heldOut).Select(w => new DatasetBuilder.FileHash(Path.GetRelativePath(output, w.Path), w.Sha256)).ToList();
+        var sources = training.Select(w => Source(w, "train", $"/{PngFolder}/", $"{Package} {version}", licence))
+            .Concat(heldOut.Select(w => Source(w, "held-out", $"/{PngFolder}/", $"{Package} {version}", licence))).ToList();
+        var written = training.Concat(heldOut).ToList();
+        var portraits = Path.Combine(packageRoot, PortraitFolder);
+        var gameArt = $"no game art ({PortraitPackage} is not under {packageRoot})";
+        if (Directory.Exists(portraits))
+        {
+            var portraitVersion = PackageVersion(PortraitPackage);
+            var names = Directory.EnumerateFiles(portraits, "*.png", SearchOption.AllDirectories)
+                .Where(p => new FileInfo(p).LinkTarget is null)
+                .Select(p => Path.GetRelativePath(portraits, p).Replace('\\', '/'))
+                .OrderBy(n => SplitKey(PortraitPackage + "/" + n), StringComparer.Ordinal).ToList();
+            var heldOutPortraits = Write(portraits, names, HeldOutPortraits, heldOutFolder, "wesnoth-");
+            var heldOutPortraitNames = heldOutPortraits.Select(p => p.Name).ToHashSet();
+            var trainPortraits = Write(portraits, names.Where(n => !heldOutPortraitNames.Contains(n)), int.MaxValue, trainFolder, "wesnoth-",
+                heldOutPortraits.Select(p => p.SourceSha256).ToHashSet());
+            var portraitLicence = $"GPL-2+ (/usr/share/doc/{PortraitPackage}/copyright)";
+            sources.AddRange(trainPortraits.Select(w => Source(w, "train", $"/{PortraitFolder}/", $"{PortraitPackage} {portraitVersion}", portraitLicence)));
+            sources.AddRange(heldOutPortraits.Select(w => Source(w, "held-out", $"/{PortraitFolder}/", $"{PortraitPackage} {portraitVersion}", portraitLicence)));
+            training.AddRange(trainPortraits);
+            heldOut.AddRange(heldOutPortraits);
+            written.AddRange(trainPortraits.Concat(heldOutPortraits));
+            gameArt = $"game art: Debian {PortraitPackage} {portraitVersion} character portraits, the same treatment, " +
+                $"{HeldOutPortraits} held out (first in SHA-256 order of '{PortraitPackage}/' + path)";
+        }
+        else
+        {
+            log.WriteLine($"  {PortraitPackage} not found under {packageRoot} ({portraits}): the set has no game art (portraits with faces).");
+        }
+        var files = written.Select(w => new DatasetBuilder.FileHash(Path.GetRelativePath(output, w.Path), w.Sha256)).ToList();
         var manifest = new DatasetBuilder.Manifest("art",
             $"Debian {Package} {version}: PNG drawings flattened on white, trimmed to their content, at least {MinimumSide} px a side; " +
-            "held out: the evaluation art's originals, then the first drawings in SHA-256 order of their package path",
+            $"held out: the evaluation art's originals, then the first drawings in SHA-256 order of their package path; {gameArt}",
             training.Count, heldOut.Count, "none (order: SHA-256 of the package path)", "none (order: SHA-256 of the package path)",
             [], [], files, sources);
         File.WriteAllText(Path.Combine(output, "manifest.json"), JsonSerializer.Serialize(manifest, TrainingRecipe.JsonOptions));
-        log.WriteLine($"data/art: {training.Count} training and {heldOut.Count} held-out drawings from {Package} {version}; manifest at {Path.Combine(output, "manifest.json")}.");
+        log.WriteLine($"data/art: {training.Count} training and {heldOut.Count} held-out images; manifest at {Path.Combine(output, "manifest.json")}.");
         return manifest;
     }
 
@@ -76,13 +119,17 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
 
     private sealed record Written(string Name, string Path, string Sha256, string SourceSha256);
 
-    private List<Written> Write(string folder, IEnumerable<string> names, int limit, string outputFolder, IReadOnlySet<string>? excludedBytes = null)
+    private static void Clear(string outputFolder)
     {
         Directory.CreateDirectory(outputFolder);
         foreach (var stale in Directory.EnumerateFiles(outputFolder, "*.png"))
         {
             File.Delete(stale);
         }
+    }
+
+    private List<Written> Write(string folder, IEnumerable<string> names, int limit, string outputFolder, string prefix, IReadOnlySet<string>? excludedBytes = null)
+    {
         var written = new List<Written>();
         var seen = new HashSet<string>(excludedBytes ?? new HashSet<string>());
         foreach (var name in names)
@@ -98,7 +145,7 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
             var (left, top, width, height) = ((int)box[0], (int)box[1], (int)box[2], (int)box[3]);
             if (width < MinimumSide || height < MinimumSide) continue;
             using var trimmed = flat.Crop(left, top, width, height);
-            var path = Path.Combine(outputFolder, name.Replace('/', '-'));
+            var path = Path.Combine(outputFolder, prefix + name.Replace('/', '-'));
             trimmed.WriteToFile(path);
             written.Add(new Written(name, path, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), sourceHash));
         }
@@ -114,13 +161,13 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
         return rgb.Cast(Enums.BandFormat.Uchar);
     }
 
-    private static DatasetBuilder.Source Source(Written written, string split, string version, string licence) =>
-        new($"{written.Name} ({split}; source SHA-256 {written.SourceSha256})", $"/{PngFolder}/{written.Name}", $"{Package} {version}", licence);
+    private static DatasetBuilder.Source Source(Written written, string split, string packageFolder, string package, string licence) =>
+        new($"{written.Name} ({split}; source SHA-256 {written.SourceSha256})", packageFolder + written.Name, package, licence);
 
     /// <summary>The package version from its Debian changelog (present whether installed or unpacked with dpkg-deb -x).</summary>
-    private string PackageVersion()
+    private string PackageVersion(string package)
     {
-        var changelog = Path.Combine(packageRoot, "usr/share/doc", Package, "changelog.Debian.gz");
+        var changelog = Path.Combine(packageRoot, "usr/share/doc", package, "changelog.Debian.gz");
         if (!File.Exists(changelog)) return "unknown version";
         using var reader = new StreamReader(new GZipStream(File.OpenRead(changelog), CompressionMode.Decompress));
         var first = reader.ReadLine() ?? "";

@@ -90,7 +90,7 @@ public sealed class TrainingPairs
         }
         else if (recipe.Degradation == DegradationKind.Tracks)
         {
-            var strength = TrackStrengths[random.NextInt(0, TrackStrengths.Length - 1)];
+            var strength = recipe.TrackShares is { } shares ? TrackStrengths[Weighted(shares, random.NextDouble())] : TrackStrengths[random.NextInt(0, TrackStrengths.Length - 1)];
             low = Degrader.Degrade(high, DegradationPresets.For(strength, scale), scale, pairSeed);
         }
         else
@@ -98,6 +98,18 @@ public sealed class TrainingPairs
             low = Degrader.Degrade(high, recipe.RealWorld ?? new DegradationSettings(), scale, pairSeed);
         }
         return (low, high);
+    }
+
+    /// <summary>The index whose share holds <paramref name="draw"/> (uniform in [0, 1)) once the shares are scaled to sum to one.</summary>
+    private static int Weighted(double[] shares, double draw)
+    {
+        var target = draw * shares.Sum();
+        for (var i = 0; i < shares.Length - 1; i++)
+        {
+            target -= shares[i];
+            if (target < 0) return i;
+        }
+        return shares.Length - 1;
     }
 
     public static RgbImage Crop(RgbImage image, int x, int y, int width, int height)

@@ -7,6 +7,9 @@ namespace Portal.Training.Tests.Training;
 /// <summary>`portal data build art` on a small stand-in for Debian's openclipart-png unpacked with dpkg-deb -x.</summary>
 public sealed class ArtSetSplit : IDisposable
 {
+    // The builder's fixed number of held-out portraits (docs/TRAINING.md, "Data: art domain").
+    private const int HeldOutPortraits = 16;
+
     private readonly string root = Directory.CreateTempSubdirectory("portal-art-").FullName;
 
     [Fact]
@@ -47,6 +50,39 @@ public sealed class ArtSetSplit : IDisposable
         Assert.Empty(training.Select(f => f.Sha256).Intersect(first.Files.Where(f => f.Path.StartsWith("heldout", StringComparison.Ordinal)).Select(f => f.Sha256)));
         Assert.All(first.Photos!, source => Assert.Contains("public domain", source.Licence));
         Assert.Equal(10, Directory.GetFiles(Path.Combine(root, "first", "art"), "*.png", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
+    public void Game_portraits_join_the_set_with_their_own_fixed_split_and_licence()
+    {
+        var png = Path.Combine(root, "package", "usr", "share", "openclipart", "png");
+        foreach (var i in Enumerable.Range(0, 4))
+        {
+            Save(png, $"people/drawing_{i}.png", TinyDataSet.Pattern(160, SeededRandom.SeedFrom($"d{i}")));
+        }
+        var portraits = Path.Combine(root, "package", "usr", "share", "games", "wesnoth", "1.16", "data", "core", "images", "portraits");
+        var names = Enumerable.Range(0, HeldOutPortraits + 5).Select(i => $"{(i % 2 == 0 ? "humans" : "elves")}/unit-{i}.png").ToList();
+        foreach (var name in names)
+        {
+            Save(portraits, name, TinyDataSet.Pattern(160, SeededRandom.SeedFrom(name)));
+        }
+        File.Copy(Path.Combine(portraits, names[0]), Path.Combine(portraits, "humans/unit-copy.png")); // the same painting twice
+
+        var first = Builder("first").Build("art", 2, 1);
+        var second = Builder("second").Build("art", 2, 1);
+
+        Assert.Equal(first.Files, second.Files);
+        var heldOut = first.Files.Where(f => f.Path.StartsWith("heldout/wesnoth-", StringComparison.Ordinal)).ToList();
+        var training = first.Files.Where(f => f.Path.StartsWith("train/wesnoth-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(HeldOutPortraits, heldOut.Count);
+        Assert.Equal(names.Count - HeldOutPortraits, training.Count); // the copy of a painting, wherever it falls, is dropped
+        Assert.Empty(training.Select(f => f.Sha256).Intersect(heldOut.Select(f => f.Sha256)));
+        Assert.Equal(2 + training.Count, first.TrainPages);
+        Assert.Equal(1 + heldOut.Count, first.HeldOutPages);
+        var portraitSources = first.Photos!.Where(s => s.Package.StartsWith("wesnoth-1.16-data", StringComparison.Ordinal)).ToList();
+        Assert.Equal(heldOut.Count + training.Count, portraitSources.Count);
+        Assert.All(portraitSources, source => Assert.StartsWith("GPL-2+", source.Licence));
+        Assert.All(portraitSources, source => Assert.StartsWith("/usr/share/games/wesnoth/1.16/data/core/images/portraits/", source.Path));
     }
 
     private DatasetBuilder Builder(string data) =>

@@ -78,6 +78,24 @@ public sealed class RecipeValidation
     }
 
     [Fact]
+    public void Track_shares_weight_the_plans_and_bad_shares_are_named()
+    {
+        var photo = RgbImage.Load(Path.Combine(RepositoryPaths.Models, "evaluation", "photos", "chelsea.png"));
+        var recipe = new DataRecipe { Domain = "photo", CropSize = 64, CleanFraction = 0, Degradation = DegradationKind.Tracks, TrackShares = [0, 0, 1] };
+        var pairs = new TrainingPairs([photo], recipe, scale: 4, seed: 7);
+        for (var index = 0; index < 4; index++)
+        {
+            var (low, high) = pairs.Pair(step: 5, index);
+            var heavy = Degrader.Degrade(high, DegradationPresets.For(DegradationStrength.Heavy, 4), 4, SeededRandom.SeedFrom($"7/5/{index}"));
+            Assert.Equal(heavy.Planes, low.Planes);
+        }
+        Assert.Contains("data.trackShares must be three non-negative shares [light, medium, heavy] with a positive sum; it is [1, -1, 2].",
+            Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "degradation": "tracks", "trackShares": [1, -1, 2] } }""").Message);
+        Assert.Contains("data.trackShares only applies to the \"tracks\" degradation.",
+            Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "degradation": "jpeg", "trackShares": [1, 1, 2] } }""").Message);
+    }
+
+    [Fact]
     public void A_photo_set_without_its_packages_is_refused_naming_them()
     {
         var empty = Directory.CreateTempSubdirectory("portal-photo-").FullName;
