@@ -81,7 +81,14 @@ internal static class EvaluateTracks
             + "as the file a person would upload (the final JPEG's own bytes), with the input condition on auto and default options.",
     };
 
-    public static IEnumerable<Option> All => [Tracks, Models, Sets, Crops, CropsDirectory, NiqeModelPath, Machine, Deblock, DeblockModels, Blend, Served, JsonPath];
+    public static readonly Option<string[]> Candidates = new("--candidate")
+    {
+        Description = "With --served: also a row of what the engine would serve if this model were placed for compressed or noisy inputs in each served cell "
+            + "(repeatable): [LEVEL:]MODEL, MODEL+restoration (the photo x4 Ultra recipe: deblocking and the x4fast mix by JPEG quality) or MODEL+deblock "
+            + "(that recipe's deblocking alone); with LEVEL only in that served cell. A model of a larger native scale is run at it and downscaled, as the engine does.",
+    };
+
+    public static IEnumerable<Option> All => [Tracks, Models, Sets, Crops, CropsDirectory, NiqeModelPath, Machine, Deblock, DeblockModels, Blend, Served, Candidates, JsonPath];
 
     public static bool Requested(ParseResult parseResult) => parseResult.GetValue(Tracks) is { Length: > 0 };
 
@@ -149,13 +156,39 @@ internal static class EvaluateTracks
                 Path.GetRelativePath(reportDirectory, Path.Combine(cropsDirectory, w.File)).Replace('\\', '/'), w.Crop, w.Track, scale, w.Columns))
             .ToList();
         var pictures = new List<MeasurementReport.Picture>();
-        // One engine for the whole run, as in the portal: its sessions are cached per model.
-        var engine = new Lazy<ImageUpscaler>(() => new ImageUpscaler(new EngineOptions
+        List<(QualityLevel? Level, string Name, string ModelId, RealWorldRestoration? Restoration)> candidates;
+        try
         {
-            ModelsDirectory = store.ModelsDirectory,
-            ModelCacheDirectory = store.CacheDirectory,
-            UseGpu = false,
-        }));
+            candidates = (parseResult.GetValue(Candidates) ?? []).Select(ParseCandidate).ToList();
+        }
+        catch (FormatException error)
+        {
+            Console.Error.WriteLine(error.Message);
+            return 2;
+        }
+        var unknownCandidates = candidates.Where(c => store.Manifest.FindById(c.ModelId) is null).Select(c => c.ModelId).ToList();
+        if (unknownCandidates.Count > 0)
+        {
+            Console.Error.WriteLine($"Not in the manifest: {string.Join(", ", unknownCandidates)}.");
+            return 2;
+        }
+        // One engine per lineup for the whole run, as in the portal: its sessions are cached per model.
+        var engines = new Dictionary<string, ImageUpscaler>(StringComparer.Ordinal);
+        ImageUpscaler EngineFor(string key, Portal.Models.Lineup.LineupRules lineup)
+        {
+            if (!engines.TryGetValue(key, out var upscaler))
+            {
+                upscaler = new ImageUpscaler(new EngineOptions
+                {
+                    ModelsDirectory = store.ModelsDirectory,
+                    ModelCacheDirectory = store.CacheDirectory,
+                    UseGpu = false,
+                    Lineup = lineup,
+                });
+                engines[key] = upscaler;
+            }
+            return upscaler;
+        }
         try
         {
             foreach (var folder in sets)
@@ -183,11 +216,21 @@ internal static class EvaluateTracks
                     var setName = Path.GetFileName(folder);
                     var imageNames = images.Select(i => Path.GetFileNameWithoutExtension(i.Name)).ToList();
                     var content = setName == "art" ? ContentType.Art : ContentType.Photo;
+                    var servedLevels = (parseResult.GetValue(Served) ?? []).Where(level => OfferedOrSaySo(content, scale, level)).ToList();
+                    var pipelines = servedLevels
+                        .Select(level => (TrackEvaluator.Served(content, scale, level), ServedBy(EngineFor("", Portal.Models.Lineup.LineupRules.Current), content, scale, level, cancellationToken)))
+                        .ToList();
+                    foreach (var level in servedLevels)
+                    {
+                        foreach (var (_, name, modelId, restoration) in candidates.Where(c => c.Level is null || c.Level == level))
+                        {
+                            var lineup = CandidateLineup(content, scale, level, modelId, restoration);
+                            pipelines.Add((TrackEvaluator.Candidate(content, scale, level, name), ServedBy(EngineFor($"{content} {scale} {level} {name}", lineup), content, scale, level, cancellationToken)));
+                        }
+                    }
                     var evaluator = new TrackEvaluator(metrics, Console.WriteLine)
                     {
-                        Pipelines = (parseResult.GetValue(Served) ?? [])
-                            .Select(level => (TrackEvaluator.Served(content, scale, level), ServedBy(engine.Value, content, scale, level, cancellationToken)))
-                            .ToList(),
+                        Pipelines = pipelines,
                         InputFilters = DeblockFilters(parseResult.GetValue(Deblock) ?? [], scale),
                         FilteredModels = (parseResult.GetValue(DeblockModels) ?? []).ToHashSet(StringComparer.Ordinal),
                         Blends = blends,
@@ -209,9 +252,9 @@ internal static class EvaluateTracks
         }
         finally
         {
-            if (engine.IsValueCreated)
+            foreach (var upscaler in engines.Values)
             {
-                engine.Value.Dispose();
+                upscaler.Dispose();
             }
             foreach (var metric in metrics.OfType<IDisposable>())
             {
@@ -273,6 +316,39 @@ internal static class EvaluateTracks
                 directory.Delete(recursive: true);
             }
         };
+
+    private static bool OfferedOrSaySo(ContentType content, int scale, QualityLevel level)
+    {
+        var offered = Portal.Models.Lineup.LineupRules.Current.Offers(content, scale, level);
+        if (!offered)
+        {
+            Console.WriteLine($"No served row for {content.ToString().ToLowerInvariant()} x{scale} {level}: the lineup does not offer it.");
+        }
+        return offered;
+    }
+
+    /// <summary>The product's lineup with one degraded cell replaced: what the engine would serve if the candidate were placed there.</summary>
+    private static Portal.Models.Lineup.LineupRules CandidateLineup(ContentType content, int scale, QualityLevel level, string modelId, RealWorldRestoration? restoration) =>
+        new(Portal.Models.Lineup.LineupRules.Current.Placements
+            .Where(p => !(p.Content == content && p.Scale == scale && p.Level == level && p.Condition == InputCondition.Degraded))
+            .Append(new Portal.Models.Lineup.LineupPlacement(content, scale, level, InputCondition.Degraded, modelId) { Restoration = restoration }));
+
+    private static (QualityLevel? Level, string Name, string ModelId, RealWorldRestoration? Restoration) ParseCandidate(string value)
+    {
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        QualityLevel? level = null;
+        if (colon >= 0)
+        {
+            level = Enum.TryParse<QualityLevel>(value[..colon], ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new FormatException($"--candidate: \"{value[..colon]}\" is not a quality level.");
+        }
+        var parts = value[(colon + 1)..].Split('+', 2, StringSplitOptions.TrimEntries);
+        return parts.Length == 1 || parts[1] is "restoration" or "deblock"
+            ? (level, string.Join(" + ", parts), parts[0], parts.Length == 1 ? null
+                : parts[1] == "restoration" ? RealWorldRestoration.X4PlusWithX4Fast : RealWorldRestoration.X4PlusWithX4Fast.DeblockingOnly())
+            : throw new FormatException($"--candidate takes [LEVEL:]MODEL, MODEL+restoration or MODEL+deblock; got \"{value}\".");
+    }
 
     private static List<(string Suffix, Func<RgbImage, EvaluationTrack, RgbImage?> Prepare)> DeblockFilters(double[] strengths, int scale) =>
         strengths.Select(strength => (

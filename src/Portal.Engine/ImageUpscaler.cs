@@ -56,7 +56,8 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         var header = ImageInspector.ReadHeader(inputPath, Options.Limits);
         if (request.ModelId is not null)
         {
-            return WithFaces(PlanFor(header, ResolveModel(request), request) with { RequestedCondition = request.Condition }, request);
+            var pinned = PlanFor(header, ResolveModel(request), request) with { RequestedCondition = request.Condition };
+            return WithFaces(pinned with { Restoration = PinnedRestoration(inputPath, header, pinned.Model, request) }, request);
         }
 
         // Refuse an unoffered combination before spending time on measuring the file.
@@ -76,6 +77,24 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
                     : null,
             },
             request);
+    }
+
+    /// <summary>
+    /// A job pins the model its cell chose at submit (the worker passes it with the condition it was chosen for); when that
+    /// model is still the cell's choice for that condition, the cell's restoration runs around it as it does for an unpinned
+    /// request, so a portal job gets what the CLI and the report get. Null otherwise (a model named by hand runs alone).
+    /// </summary>
+    private RestorationPlan? PinnedRestoration(string inputPath, ImageHeader header, ModelEntry model, UpscaleRequest request)
+    {
+        if (request.Condition is not { } condition
+            || Options.Lineup.Choose(request.Content, request.Scale, request.Quality, condition) is not { Restoration: { } recipe } choice
+            || choice.ModelId != model.Id)
+        {
+            return null;
+        }
+
+        var (displayWidth, displayHeight) = header.DisplaySize;
+        return RestorationPlan.For(recipe, DetectCondition(inputPath, header).JpegQuality, Manifest, header.Orientation, displayWidth, displayHeight);
     }
 
     /// <summary>Adds whether "Protect faces" applies to the plan's network and which faithful network would redraw them.</summary>

@@ -94,6 +94,8 @@ public sealed partial class UpscaleWorker(
             var request = new UpscaleRequest
             {
                 ModelId = job.ModelId,
+                // The condition the model was chosen for at submit: the engine runs the cell's restoration (deblocking, partner mix) around it.
+                Condition = job.RequestedCondition ?? job.DetectedCondition ?? InputCondition.Clean,
                 Content = job.Content,
                 Quality = job.Quality,
                 Scale = job.Scale,

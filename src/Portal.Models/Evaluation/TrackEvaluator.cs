@@ -42,6 +42,13 @@ public sealed class TrackEvaluator(IReadOnlyList<IQualityMetric> metrics, Action
     public static string Served(ContentType content, int scale, QualityLevel level) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{content.ToString().ToLowerInvariant()} x{scale} {level}, as served");
 
+    /// <summary>
+    /// The row name of what the engine would serve if a candidate were placed for compressed or noisy inputs in a cell,
+    /// e.g. "photo x2 Balanced, degraded: realesrgan-x4fast-x4 (candidate)".
+    /// </summary>
+    public static string Candidate(ContentType content, int scale, QualityLevel level, string candidate) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{content.ToString().ToLowerInvariant()} x{scale} {level}, degraded: {candidate} (candidate)");
+
     public IReadOnlyList<MethodScores> Evaluate(
         IReadOnlyList<EvaluationImage> images,
         int scale,

@@ -38,6 +38,9 @@ public sealed record RealWorldRestoration(
         [(30, 1.0), (60, 4.0)],
         [(30, 1.0), (60, 0.6)]);
 
+    /// <summary>The same deblocking by JPEG quality without the partner network (the primary alone at every quality).</summary>
+    public RealWorldRestoration DeblockingOnly() => this with { PrimaryShare = [(NoDeblockFromQuality, 1.0)] };
+
     /// <summary>The deblocking strength for an input saved at <paramref name="jpegQuality"/>; 0 (none) without JPEG tables or at 90 and above.</summary>
     public double DeblockStrengthFor(int? jpegQuality) =>
         jpegQuality is { } q && q < NoDeblockFromQuality ? Interpolate(Strength, q) : 0;

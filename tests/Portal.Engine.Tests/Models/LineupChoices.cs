@@ -10,9 +10,10 @@ public sealed class LineupChoices : IDisposable
 {
     private readonly TempDirectory temp = new();
 
-    // A stand-in real-world placement with committed models, so the choice is testable before real-world models are placed.
+    // A stand-in real-world placement with a small committed model of the cell's own scale, so the choice is testable without running the real one.
     private static readonly LineupRules WithDegradedCell = new(
-        ModelCatalog.Placements.Append(new LineupPlacement(ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Degraded, "esrgan-slim-x3")));
+        ModelCatalog.Placements.Where(p => (p.Content, p.Scale, p.Level, p.Condition) != (ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Degraded))
+            .Append(new LineupPlacement(ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Degraded, "esrgan-slim-x3")));
 
     [Fact]
     public void Photo_x4_balanced_is_refused_naming_what_is_offered()
@@ -74,12 +75,13 @@ public sealed class LineupChoices : IDisposable
     {
         Assert.Equal("esrgan-slim-x3", WithDegradedCell.Choose(ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Degraded).ModelId);
         Assert.Equal("esrgan-medium-x3", WithDegradedCell.Choose(ContentType.Photo, 3, QualityLevel.Balanced, InputCondition.Clean).ModelId);
-        var fallback = WithDegradedCell.Choose(ContentType.Photo, 3, QualityLevel.Ultra, InputCondition.Degraded);
-        Assert.Equal(("esrgan-thick-x3", InputCondition.Clean), (fallback.ModelId, fallback.Condition));
+        var fallback = WithDegradedCell.Choose(ContentType.Photo, 8, QualityLevel.Ultra, InputCondition.Degraded);
+        Assert.Equal(("esrgan-thick-x8", InputCondition.Clean), (fallback.ModelId, fallback.Condition));
     }
 
     [Theory]
     [InlineData(QualityLevel.Ultra, "esrgan-thick-x4")]
+    [InlineData(QualityLevel.Detail, "esrgan-legacy-gans-x4")]
     public void Compressed_or_noisy_photos_at_x4_get_realesrgan_x4plus_and_clean_ones_keep_their_model(QualityLevel level, string cleanModel)
     {
         var degraded = LineupRules.Current.Choose(ContentType.Photo, 4, level, InputCondition.Degraded);
@@ -87,9 +89,25 @@ public sealed class LineupChoices : IDisposable
 
         Assert.Equal(("realesrgan-x4plus-x4", InputCondition.Degraded), (degraded.ModelId, degraded.Condition));
         Assert.Equal(cleanModel, clean.ModelId);
-        // Cells the real-world track has not measured keep their clean model for every input.
-        var x3 = LineupRules.Current.Choose(ContentType.Photo, 3, QualityLevel.Ultra, InputCondition.Degraded);
-        Assert.Equal(("esrgan-thick-x3", InputCondition.Clean), (x3.ModelId, x3.Condition));
+        // x8 has no real-world model (none of native scale 8 or more; the engine only ever downscales): the clean one serves every input.
+        var x8 = LineupRules.Current.Choose(ContentType.Photo, 8, QualityLevel.Ultra, InputCondition.Degraded);
+        Assert.Equal(("esrgan-thick-x8", InputCondition.Clean), (x8.ModelId, x8.Condition));
+    }
+
+    [Theory]
+    [InlineData(2, QualityLevel.Balanced, "realesrgan-x4fast-x4", false, "esrgan-legacy-psnr-small-x2")]
+    [InlineData(3, QualityLevel.Balanced, "realesrgan-x4fast-x4", false, "esrgan-medium-x3")]
+    [InlineData(3, QualityLevel.Ultra, "realesrgan-x4plus-x4", true, "esrgan-thick-x3")]
+    public void Compressed_or_noisy_photos_at_x2_and_x3_get_a_real_world_x4_model_shrunk(int scale, QualityLevel level, string degradedModel, bool restored, string cleanModel)
+    {
+        var degraded = LineupRules.Current.Choose(ContentType.Photo, scale, level, InputCondition.Degraded);
+        var clean = LineupRules.Current.Choose(ContentType.Photo, scale, level, InputCondition.Clean);
+
+        Assert.Equal((degradedModel, InputCondition.Degraded), (degraded.ModelId, degraded.Condition));
+        Assert.Equal(restored, degraded.Restoration is not null);
+        Assert.Equal(cleanModel, clean.ModelId);
+        // Art keeps its clean models for every input: no real-world model is placed there.
+        Assert.Equal(InputCondition.Clean, LineupRules.Current.Choose(ContentType.Art, 2, QualityLevel.Fast, InputCondition.Degraded).Condition);
     }
 
     [Fact]

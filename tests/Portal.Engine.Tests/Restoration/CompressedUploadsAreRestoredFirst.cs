@@ -34,6 +34,38 @@ public sealed class CompressedUploadsAreRestoredFirst : IDisposable
     }
 
     [Fact]
+    public void Detail_gets_the_same_recipe_for_a_compressed_jpeg_and_keeps_gans_for_a_clean_png()
+    {
+        var detail = Ultra with { Quality = QualityLevel.Detail };
+
+        var compressed = upscaler.Plan(Jpeg(60), detail);
+        var clean = upscaler.Plan(Path.Combine(RepoPaths.Models, "evaluation", "photos", "rocket.png"), detail);
+
+        Assert.Equal("realesrgan-x4plus-x4", compressed.Model.Id);
+        var restoration = Assert.IsType<RestorationPlan>(compressed.Restoration);
+        Assert.InRange(restoration.DeblockStrength, 3.9, 4.0);
+        Assert.Equal("realesrgan-x4fast-x4", restoration.Partner?.Id);
+        Assert.Equal(("esrgan-legacy-gans-x4", InputCondition.Clean), (clean.Model.Id, clean.Condition));
+        Assert.Null(clean.Restoration);
+    }
+
+    [Fact]
+    public void A_job_pinned_to_its_cells_model_gets_the_cells_restoration_and_a_model_named_by_hand_runs_alone()
+    {
+        // The worker runs the model chosen at submit, with the condition it was chosen for.
+        var jpeg = Jpeg(60);
+        var pinned = upscaler.Plan(jpeg, Ultra with { ModelId = "realesrgan-x4plus-x4", Condition = InputCondition.Degraded });
+        var byHand = upscaler.Plan(jpeg, Ultra with { ModelId = "realesrgan-x4plus-x4" });
+        var otherModel = upscaler.Plan(jpeg, Ultra with { ModelId = "realesrgan-x4fast-x4", Condition = InputCondition.Degraded });
+
+        var restoration = Assert.IsType<RestorationPlan>(pinned.Restoration);
+        Assert.InRange(restoration.DeblockStrength, 3.9, 4.0);
+        Assert.Equal("realesrgan-x4fast-x4", restoration.Partner?.Id);
+        Assert.Null(byHand.Restoration);
+        Assert.Null(otherModel.Restoration);
+    }
+
+    [Fact]
     public void A_quality_30_jpeg_is_deblocked_lightly_and_runs_x4plus_alone()
     {
         var plan = upscaler.Plan(Jpeg(30), Ultra);
