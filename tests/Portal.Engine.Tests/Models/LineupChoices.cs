@@ -106,8 +106,10 @@ public sealed class LineupChoices : IDisposable
         Assert.Equal((degradedModel, InputCondition.Degraded), (degraded.ModelId, degraded.Condition));
         Assert.Equal(restored, degraded.Restoration is not null);
         Assert.Equal(cleanModel, clean.ModelId);
-        // Art keeps its clean models for every input: no real-world model is placed there.
-        Assert.Equal(InputCondition.Clean, LineupRules.Current.Choose(ContentType.Art, 2, QualityLevel.Fast, InputCondition.Degraded).Condition);
+        // Art keeps its clean models for every input except at x4 Detail, where gans sharpens the grid as on photos.
+        Assert.Equal(InputCondition.Clean, LineupRules.Current.Choose(ContentType.Art, 4, QualityLevel.Fast, InputCondition.Degraded).Condition);
+        var artDetail = LineupRules.Current.Choose(ContentType.Art, 4, QualityLevel.Detail, InputCondition.Degraded);
+        Assert.Equal(("realesrgan-x4plus-x4", true), (artDetail.ModelId, artDetail.Restoration is not null));
     }
 
     [Fact]
