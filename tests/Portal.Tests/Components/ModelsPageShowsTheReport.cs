@@ -31,6 +31,8 @@ public sealed class ModelsPageShowsTheReport : ComponentTest
     [InlineData(EvaluationTrack.Light, "photo x4 Ultra, as served")]
     [InlineData(EvaluationTrack.Medium, "photo x4 Ultra, as served")]
     [InlineData(EvaluationTrack.Heavy, "photo x4 Ultra, as served")]
+    [InlineData(EvaluationTrack.Clean, "photo x4 Detail, as served")]
+    [InlineData(EvaluationTrack.Medium, "photo x4 Detail, as served")]
     public void A_lineup_model_shows_the_committed_numbers(EvaluationTrack track, string method)
     {
         var report = PublishedReport.Parse(File.ReadAllText(ReportPath));
