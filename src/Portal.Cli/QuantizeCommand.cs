@@ -27,11 +27,12 @@ internal static class QuantizeCommand
         var allConvs = new Option<bool>("--all-convs") { Description = "Also quantize the convolutions that write the output image." };
         var separateConcat = new Option<bool>("--separate-concat-ranges") { Description = "Do not give a concat's members one shared range (finer, but the concat requantizes)." };
         var uint8Concats = new Option<bool>("--uint8-concats") { Description = "Keep concats of mostly quantized tensors in uint8 even before a float conv (faster on RDN feature fusion; can cost accuracy)." };
+        var equalize = new Option<Equalization>("--equalize") { Description = "Balance channel ranges across conv/activation/conv chains first: none (default), weights (data-free) or activations (calibrated)." };
         var overlapOnly = new Option<bool>("--overlap-only") { Description = "Only re-measure and record the tile overlap of existing int8 variants." };
         var target = new Option<double>("--target-psnr") { Description = "dB against float32 the int8 model must keep on the calibration tiles (default 43).", DefaultValueFactory = _ => 43.0 };
         var command = new Command("quantize", "Make int8 variants of models (calibrated QDQ) and compare them with float32.")
         {
-            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, overlapOnly },
+            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, equalize, overlapOnly },
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -41,7 +42,7 @@ internal static class QuantizeCommand
             var trialFolder = parseResult.GetValue(output);
             var outputFolder = trialFolder ?? store.ModelsDirectory;
             var options = new QuantizationOptions(parseResult.GetValue(weightBits), !parseResult.GetValue(allConvs), parseResult.GetValue(percentile), parseResult.GetValue(target),
-                !parseResult.GetValue(separateConcat), parseResult.GetValue(uint8Concats));
+                !parseResult.GetValue(separateConcat), parseResult.GetValue(uint8Concats), parseResult.GetValue(equalize));
             var calibrationImages = ImagesIn(calibrationFolder);
             var compareImages = ImagesIn(compareFolder);
             if (calibrationImages.Count == 0 || compareImages.Count == 0)
@@ -166,6 +167,7 @@ internal static class QuantizeCommand
         if (options.TargetPsnr != defaults.TargetPsnr) flags.Add(string.Create(CultureInfo.InvariantCulture, $"--target-psnr {options.TargetPsnr}"));
         if (!options.ShareConcatRanges) flags.Add("--separate-concat-ranges");
         if (options.Uint8Concats) flags.Add("--uint8-concats");
+        if (options.Equalization != defaults.Equalization) flags.Add($"--equalize {options.Equalization.ToString().ToLowerInvariant()}");
         return string.Join(' ', flags);
     }
 

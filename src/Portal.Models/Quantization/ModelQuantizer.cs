@@ -22,9 +22,15 @@ public static class ModelQuantizer
 
     public static QuantizedModel Quantize(byte[] floatModel, IReadOnlyList<RgbImage> calibrationImages, QuantizationOptions options, Action<string>? log = null)
     {
-        var source = new FloatModel(floatModel);
-        var tensors = QdqQuantizer.ActivationsToQuantize(source, options);
         var tiles = calibrationImages.SelectMany(image => Tiles(image, CalibrationTileSize)).ToList();
+        // The equalized model computes the same function; the accuracy checks below still compare with the model as given.
+        var source = new FloatModel(options.Equalization switch
+        {
+            Equalization.Weights => CrossLayerEqualizer.Equalize(floatModel, null, log),
+            Equalization.Activations => CrossLayerEqualizer.Equalize(floatModel, tiles, log),
+            _ => floatModel,
+        });
+        var tensors = QdqQuantizer.ActivationsToQuantize(source, options);
         log?.Invoke($"Calibrating {tensors.Count} activations on {tiles.Count} tiles of {CalibrationTileSize} px...");
         var ranges = ActivationCalibrator.Calibrate(source, tensors, tiles, options.Percentile);
 

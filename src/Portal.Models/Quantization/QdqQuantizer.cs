@@ -14,8 +14,22 @@ namespace Portal.Models.Quantization;
 /// <param name="TargetPsnr">How close (dB, against the float model on the calibration tiles) the int8 model must stay; convolutions are left in float until it does.</param>
 /// <param name="ShareConcatRanges">Give a concat's members one range so it copies uint8 as is (cheaper, but coarser for members with narrow ranges).</param>
 /// <param name="Uint8Concats">Also keep a concat of mostly quantized tensors in uint8 when a float conv reads it (one wide dequantize instead of one per input).</param>
+/// <param name="Equalization">Rescale channels across each convolution/activation/convolution chain before calibrating (see <see cref="CrossLayerEqualizer"/>).</param>
 public sealed record QuantizationOptions(int WeightBits = 7, bool KeepOutputConvFloat = true, double Percentile = 1.0, double TargetPsnr = 43.0,
-    bool ShareConcatRanges = true, bool Uint8Concats = false);
+    bool ShareConcatRanges = true, bool Uint8Concats = false, Equalization Equalization = Equalization.None);
+
+/// <summary>How channels are balanced before quantizing.</summary>
+public enum Equalization
+{
+    /// <summary>The model as converted.</summary>
+    None,
+
+    /// <summary>Data-free: balance each producer's per-channel weight range against its consumers'.</summary>
+    Weights,
+
+    /// <summary>Balance each channel's calibrated activation range against its consumers' weight range.</summary>
+    Activations,
+}
 
 /// <summary>
 /// Rewrites a float model into ONNX's QDQ form: per-tensor uint8 activations around every
@@ -285,7 +299,7 @@ internal static class QdqQuantizer
     }
 
     /// <summary>The weight's shape: from its initializer, or for folded weights from the Cast's source.</summary>
-    private static long[] WeightDims(FloatModel model, string weightName, int elementCount, int? biasLength)
+    internal static long[] WeightDims(FloatModel model, string weightName, int elementCount, int? biasLength)
     {
         var initializers = model.Initializers;
         var producers = model.Producers;
@@ -306,7 +320,7 @@ internal static class QdqQuantizer
     private static string ActivatedOutput(OnnxNode conv, Dictionary<string, List<OnnxNode>> consumers) =>
         consumers.TryGetValue(conv.Outputs[0], out var users) && users is [{ OpType: "Relu" } relu] ? relu.Outputs[0] : conv.Outputs[0];
 
-    private static List<OnnxNode> LiveNodes(List<OnnxNode> nodes, List<string> graphOutputs)
+    internal static List<OnnxNode> LiveNodes(List<OnnxNode> nodes, List<string> graphOutputs)
     {
         var needed = new HashSet<string>(graphOutputs, StringComparer.Ordinal);
         var live = new List<OnnxNode>();
