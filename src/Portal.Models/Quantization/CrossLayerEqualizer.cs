@@ -315,24 +315,7 @@ internal static class CrossLayerEqualizer
                 nodes.Add(node);
             }
         }
-        var live = QdqQuantizer.LiveNodes(nodes, source.Outputs.Select(o => o.Name).ToList());
-        var used = live.SelectMany(n => n.Inputs).ToHashSet(StringComparer.Ordinal);
-        foreach (var tensor in source.Initializers.Concat(newInitializers).Where(t => used.Contains(t.Name)))
-        {
-            target.AddInitializer(tensor);
-        }
-        foreach (var node in live)
-        {
-            target.AddNode(node);
-        }
-        foreach (var (outputName, outputDims) in source.Outputs)
-        {
-            target.AddOutput(outputName, outputDims);
-        }
-        foreach (var entry in source.Metadata)
-        {
-            target.AddMetadata(entry.Key, entry.Value);
-        }
+        QdqQuantizer.CopyLiveParts(source, target, nodes, newInitializers);
         return target.ToBytes();
     }
 }

@@ -167,8 +167,15 @@ internal static class QdqQuantizer
         }
 
         // Keep only what the rewritten graph still uses (the float weight chains fall away).
-        var graphOutputs = source.Outputs.Select(o => o.Name).ToList();
-        var live = LiveNodes(newNodes, graphOutputs);
+        CopyLiveParts(source, target, newNodes, newInitializers);
+        target.AddMetadata("upscale_portal.precision", $"int8 (uint8 activations, {options.WeightBits}-bit per-channel weights)");
+        return target.ToBytes();
+    }
+
+    /// <summary>Fills <paramref name="target"/> with the nodes of <paramref name="nodes"/> that reach an output, the initializers they use, and the source's outputs and metadata.</summary>
+    internal static void CopyLiveParts(OnnxGraph source, OnnxGraph target, List<OnnxNode> nodes, IEnumerable<OnnxTensor> newInitializers)
+    {
+        var live = LiveNodes(nodes, source.Outputs.Select(o => o.Name).ToList());
         var used = live.SelectMany(n => n.Inputs).ToHashSet(StringComparer.Ordinal);
         foreach (var tensor in source.Initializers.Concat(newInitializers).Where(t => used.Contains(t.Name)))
         {
@@ -186,8 +193,6 @@ internal static class QdqQuantizer
         {
             target.AddMetadata(entry.Key, entry.Value);
         }
-        target.AddMetadata("upscale_portal.precision", $"int8 (uint8 activations, {options.WeightBits}-bit per-channel weights)");
-        return target.ToBytes();
     }
 
     /// <summary>
@@ -320,7 +325,7 @@ internal static class QdqQuantizer
     private static string ActivatedOutput(OnnxNode conv, Dictionary<string, List<OnnxNode>> consumers) =>
         consumers.TryGetValue(conv.Outputs[0], out var users) && users is [{ OpType: "Relu" } relu] ? relu.Outputs[0] : conv.Outputs[0];
 
-    internal static List<OnnxNode> LiveNodes(List<OnnxNode> nodes, List<string> graphOutputs)
+    private static List<OnnxNode> LiveNodes(List<OnnxNode> nodes, List<string> graphOutputs)
     {
         var needed = new HashSet<string>(graphOutputs, StringComparer.Ordinal);
         var live = new List<OnnxNode>();
