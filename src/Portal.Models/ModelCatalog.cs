@@ -145,7 +145,7 @@ public static class ModelCatalog
             Notes = RealWorldGanNote,
         });
         // Trained by this project from scratch on text pages it renders from Debian fonts (models/recipes/text-x2.json), then
-        // trained on (models/recipes/text-x2-long.json, the recipe of the shipped weights).
+        // trained on twice (models/recipes/text-x2-long.json, then models/recipes/text-x2-more.json, the recipe of the shipped weights).
         models.Add(new ModelDefinition
         {
             Id = "text-x2",
@@ -163,12 +163,12 @@ public static class ModelCatalog
     }
 
     /// <summary>
-    /// The recipe the committed text-x2.onnx was trained from (its last stage, which starts from the first stage's export); the integrity is the SHA-512 of that file, so a changed
+    /// The recipe the committed text-x2.onnx was trained from (its last stage, which starts from the previous stage's export); the integrity is the SHA-512 of that file, so a changed
     /// recipe no longer matches the model it claims to describe (checked by a test). A property, not a field: All is built
     /// before fields declared below it are initialised.
     /// </summary>
     public static ModelSource TextX2Recipe => new("portal-training", "1",
-        "sha512-jAtYoov57wHZo4jIP4zI9YIJxSwoSgTJo3h75iZwP+/Q1biq8ifQ+VQO5KQhalEuU5ggreP2VX1Bot3TwBR8nA==", "models/recipes/text-x2-long.json", SourceFormat.Trained);
+        "sha512-U3EubPBEHXOA+AlKtbIlELSyHCOplWh0/BvFCp1a4YPhfgTX2V6JqkgAn5nlNcsTtSoEb6dqjyB+32a2nQj9Hw==", "models/recipes/text-x2-more.json", SourceFormat.Trained);
 
     private const string RealWorldGanNote =
         "Real-world GAN (Real-ESRGAN general): removes JPEG blocks and noise, but smooths fine texture and can alter faces.";
