@@ -94,7 +94,7 @@ public sealed class ImageUpscaler(EngineOptions options, ILogger<ImageUpscaler>?
         }
 
         var (displayWidth, displayHeight) = header.DisplaySize;
-        return RestorationPlan.For(recipe, DetectCondition(inputPath, header).JpegQuality, Manifest, header.Orientation, displayWidth, displayHeight);
+        return RestorationPlan.For(recipe, InputConditionDetector.JpegQuality(inputPath, header), Manifest, header.Orientation, displayWidth, displayHeight);
     }
 
     /// <summary>Adds whether "Protect faces" applies to the plan's network and which faithful network would redraw them.</summary>

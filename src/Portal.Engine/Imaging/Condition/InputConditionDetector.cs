@@ -29,9 +29,16 @@ public static class InputConditionDetector
     public static InputConditionReport Detect(string path, ImageHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        var quality = header.Format == ImageFormat.Jpeg ? JpegQuantization.EstimateQuality(JpegQuantization.ReadTables(path)) : null;
+        var quality = JpegQuality(path, header);
         var noise = NoiseEstimator.Estimate(path, header.Format);
         var degraded = quality <= CompressedAtOrBelowQuality || noise > NoisyAboveSigma;
         return new InputConditionReport(degraded ? InputCondition.Degraded : InputCondition.Clean, quality, noise);
+    }
+
+    /// <summary>The JPEG quality read from the file's quantization tables; null for anything that is not a JPEG.</summary>
+    public static int? JpegQuality(string path, ImageHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return header.Format == ImageFormat.Jpeg ? JpegQuantization.EstimateQuality(JpegQuantization.ReadTables(path)) : null;
     }
 }
