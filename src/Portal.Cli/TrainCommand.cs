@@ -21,6 +21,7 @@ internal static class TrainCommand
             Options = { recipe, steps, resume, device, data, runs, threads, perSample },
         };
         command.Subcommands.Add(EvaluateTextCommand.Create());
+        command.Subcommands.Add(BlendCommand.Create());
         command.SetAction((parseResult, cancellationToken) =>
         {
             var root = RepositoryRoot.Find();
