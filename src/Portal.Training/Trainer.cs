@@ -54,6 +54,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
         generator.to(device);
         ema.to(device);
         discriminator?.to(device);
+        using var anchor = StartAnchor.Create(recipe, generator, device);
         var optimizer = optim.AdamW(generator.parameters(), recipe.Optimizer.LearningRate, recipe.Optimizer.Beta1, recipe.Optimizer.Beta2,
             weight_decay: recipe.Optimizer.WeightDecay);
         var discriminatorOptimizer = discriminator is null ? null
@@ -111,6 +112,10 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
                     if (featureLoss is not null)
                     {
                         total += featureLoss.Distance(output, high) * recipe.Losses.Feature;
+                    }
+                    if (anchor is not null)
+                    {
+                        total += anchor.Loss(generator, low, output);
                     }
                     if (discriminator is not null)
                     {

@@ -119,6 +119,10 @@ public sealed record TrainingRecipe
         }
         problems.AddRange(Data.Problems(Architecture.Scale));
         problems.AddRange(Losses.Problems());
+        if ((Losses.Anchor > 0 || Losses.StartWeights > 0) && InitFrom is null)
+        {
+            problems.Add("losses.anchor and losses.startWeights need initFrom (the start to stay close to).");
+        }
         problems.AddRange(Optimizer.Problems());
         if (Steps < 1) problems.Add($"steps must be at least 1; it is {Steps}.");
         if (BatchSize < 1) problems.Add($"batchSize must be at least 1; it is {BatchSize}.");
@@ -240,6 +244,12 @@ public sealed record LossRecipe
     /// <summary>Weight of the adversarial loss (U-Net discriminator with spectral normalisation); 0 trains without one.</summary>
     public double Gan { get; init; }
 
+    /// <summary>Weight of the L1 distance to the frozen start's output on the same input (<see cref="Losses.StartAnchor"/>); needs initFrom.</summary>
+    public double Anchor { get; init; }
+
+    /// <summary>Weight of the summed squared distance of the weights to the start's (L2-SP, <see cref="Losses.StartAnchor"/>); needs initFrom.</summary>
+    public double StartWeights { get; init; }
+
     public int DiscriminatorFeatures { get; init; } = 32;
 
     public double DiscriminatorLearningRate { get; init; } = 1e-4;
@@ -250,7 +260,9 @@ public sealed record LossRecipe
         if (Fft < 0) yield return $"losses.fft must not be negative; it is {Fft}.";
         if (Gan < 0) yield return $"losses.gan must not be negative; it is {Gan}.";
         if (Feature < 0) yield return $"losses.feature must not be negative; it is {Feature}.";
-        if (L1 + Fft + Gan + Feature <= 0) yield return "losses: at least one weight must be positive.";
+        if (Anchor < 0) yield return $"losses.anchor must not be negative; it is {Anchor}.";
+        if (StartWeights < 0) yield return $"losses.startWeights must not be negative; it is {StartWeights}.";
+        if (L1 + Fft + Gan + Feature + Anchor <= 0) yield return "losses: at least one weight must be positive.";
         if (DiscriminatorFeatures is < 4 or > 256) yield return $"losses.discriminatorFeatures must be 4..256; it is {DiscriminatorFeatures}.";
     }
 }

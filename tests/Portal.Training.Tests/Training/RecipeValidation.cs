@@ -129,7 +129,7 @@ public sealed class RecipeValidation
         Assert.Equal(1e-4, optimizer.LearningRateAt(100, 100), 9);
     }
 
-    private static TrainingException Load(string json)
+    internal static TrainingException Load(string json)
     {
         var folder = Directory.CreateTempSubdirectory("portal-recipe-").FullName;
         try
