@@ -4,6 +4,7 @@ using System.Globalization;
 using Portal.Engine;
 using Portal.Engine.Imaging;
 using Portal.Engine.Inference;
+using Portal.Engine.Tiling;
 using Portal.Models;
 using Portal.Models.Evaluation;
 using Portal.Models.Quantization;
@@ -29,10 +30,13 @@ internal static class QuantizeCommand
         var uint8Concats = new Option<bool>("--uint8-concats") { Description = "Keep concats of mostly quantized tensors in uint8 even before a float conv (faster on RDN feature fusion; can cost accuracy)." };
         var equalize = new Option<Equalization>("--equalize") { Description = "Balance channel ranges across conv/activation/conv chains first: none (default), weights (data-free) or activations (calibrated)." };
         var overlapOnly = new Option<bool>("--overlap-only") { Description = "Only re-measure and record the tile overlap of existing int8 variants." };
+        var keepFloat = new Option<string?>("--keep-float") { Description = "Convolutions (node names, comma-separated) to leave in float from the start; the search for more runs only if the target is still missed." };
+        var floatResiduals = new Option<bool>("--float-residuals") { Description = "Residual additions read the float tensor instead of its uint8 rounding (deep residual trunks such as RRDB)." };
+        var compareCrop = new Option<int>("--compare-crop") { Description = "Compare int8 with float32 on a centred square crop of this side of each comparison image (0 = whole images, default)." };
         var target = new Option<double>("--target-psnr") { Description = "dB against float32 the int8 model must keep on the calibration tiles (default 43).", DefaultValueFactory = _ => 43.0 };
         var command = new Command("quantize", "Make int8 variants of models (calibrated QDQ) and compare them with float32.")
         {
-            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, equalize, overlapOnly },
+            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, equalize, keepFloat, floatResiduals, compareCrop, overlapOnly },
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -42,9 +46,10 @@ internal static class QuantizeCommand
             var trialFolder = parseResult.GetValue(output);
             var outputFolder = trialFolder ?? store.ModelsDirectory;
             var options = new QuantizationOptions(parseResult.GetValue(weightBits), !parseResult.GetValue(allConvs), parseResult.GetValue(percentile), parseResult.GetValue(target),
-                !parseResult.GetValue(separateConcat), parseResult.GetValue(uint8Concats), parseResult.GetValue(equalize));
+                !parseResult.GetValue(separateConcat), parseResult.GetValue(uint8Concats), parseResult.GetValue(equalize),
+                parseResult.GetValue(keepFloat)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parseResult.GetValue(floatResiduals));
             var calibrationImages = ImagesIn(calibrationFolder);
-            var compareImages = ImagesIn(compareFolder);
+            var compareImages = CentredCrops(ImagesIn(compareFolder), parseResult.GetValue(compareCrop));
             if (calibrationImages.Count == 0 || compareImages.Count == 0)
             {
                 Console.Error.WriteLine($"No images found in {(calibrationImages.Count == 0 ? calibrationFolder : compareFolder)}.");
@@ -129,7 +134,10 @@ internal static class QuantizeCommand
             using var source = ImageDecoder.Decode(texture, ImageInspector.ReadHeader(texture), CancellationToken.None);
             var untiled = BenchCommand.RunToBytes(source, model, Math.Max(source.Width, source.Height), 0);
             var chosen = Overlaps[^1];
-            foreach (var overlap in Overlaps.Where(o => 40 + (2 * o) < Math.Min(source.Width, source.Height)))
+            // The engine never runs a variant with less overlap than its float model (ModelOverlaps.For takes the larger),
+            // so smaller candidates are not worth a run: for realesrgan-x4plus each costs minutes.
+            var floatOverlap = ModelOverlaps.For(entry);
+            foreach (var overlap in Overlaps.Where(o => o >= floatOverlap && 40 + (2 * o) < Math.Min(source.Width, source.Height)))
             {
                 var psnr = BenchCommand.Psnr(untiled, BenchCommand.RunToBytes(source, model, 40, overlap));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{id} int8: overlap {overlap} -> {psnr:F1} dB tiled vs untiled"));
@@ -140,7 +148,9 @@ internal static class QuantizeCommand
                 }
             }
             SetInt8(store, id, variant => variant! with { Overlap = chosen });
-            Console.WriteLine($"Recorded overlap {chosen} for the int8 variant of {id}.");
+            Console.WriteLine(chosen == Overlaps[^1]
+                ? $"Recorded overlap {chosen} (the widest candidate; check its line above against {SeamTargetPsnr} dB) for the int8 variant of {id}."
+                : $"Recorded overlap {chosen} for the int8 variant of {id}.");
         }
         finally
         {
@@ -168,6 +178,8 @@ internal static class QuantizeCommand
         if (!options.ShareConcatRanges) flags.Add("--separate-concat-ranges");
         if (options.Uint8Concats) flags.Add("--uint8-concats");
         if (options.Equalization != defaults.Equalization) flags.Add($"--equalize {options.Equalization.ToString().ToLowerInvariant()}");
+        if (options.KeepFloat is { Count: > 0 } kept) flags.Add($"--keep-float {string.Join(',', kept)}");
+        if (options.FloatResiduals) flags.Add("--float-residuals");
         return string.Join(' ', flags);
     }
 
@@ -176,6 +188,12 @@ internal static class QuantizeCommand
             ? Directory.GetFiles(folder).Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal).Select(RgbImage.Load).ToList()
             : [];
+
+    /// <summary>A centred square of each image (the whole image where it is smaller); 0 keeps the images whole. Deep models take minutes per whole evaluation photo on the CPU.</summary>
+    private static List<RgbImage> CentredCrops(List<RgbImage> images, int side) =>
+        side <= 0
+            ? images
+            : [.. images.Select(i => ModelQuantizer.Crop(i, Math.Max(0, (i.Width - side) / 2), Math.Max(0, (i.Height - side) / 2), Math.Min(side, i.Width), Math.Min(side, i.Height)))];
 
     /// <summary>Prints the comparison and returns the worst image's PSNR.</summary>
     private static double Compare(ModelEntry entry, string floatPath, string quantizedPath, List<RgbImage> images)
@@ -186,10 +204,16 @@ internal static class QuantizeCommand
         var quantizedSeconds = 0.0;
         var worst = double.MaxValue;
         var pixels = 0L;
+        (int, int) warmedUp = default;
         foreach (var image in images)
         {
-            floatModel.Upscale(image);
-            quantizedModel.Upscale(image);
+            // A warm-up run per new input shape (ONNX Runtime plans memory per shape), not per image: crops of one size need one.
+            if (warmedUp != (image.Width, image.Height))
+            {
+                floatModel.Upscale(image);
+                quantizedModel.Upscale(image);
+                warmedUp = (image.Width, image.Height);
+            }
             var watch = Stopwatch.StartNew();
             var expected = floatModel.Upscale(image).Quantized();
             floatSeconds += watch.Elapsed.TotalSeconds;

@@ -37,14 +37,17 @@ public static class ModelQuantizer
         // The accuracy check runs on a spread of the calibration tiles: enough to rank layers, cheap enough to repeat.
         var checkTiles = tiles.Where((_, i) => i % Math.Max(1, tiles.Count / 6) == 0).Take(6).ToList();
         var reference = Run(floatModel, checkTiles);
-        var convs = QdqQuantizer.QuantizableConvs(source, options).Select(c => c.Name).ToList();
-        var floatConvs = new HashSet<string>(StringComparer.Ordinal);
-        var model = QdqQuantizer.Quantize(source, ranges, options, floatConvs);
+        var quantizable = QdqQuantizer.QuantizableConvs(source, options).Select(c => c.Name).ToList();
+        var kept = KeptInFloat(options, quantizable);
+        var convs = quantizable.Where(c => !kept.Contains(c)).ToList();
+        var model = QdqQuantizer.Quantize(source, ranges, options, kept);
         var psnr = Psnr(reference, Run(model, checkTiles));
-        log?.Invoke($"All {convs.Count} convolutions in int8: {psnr:F2} dB against float32 (target {options.TargetPsnr:F1} dB).");
+        log?.Invoke(kept.Count == 0
+            ? $"All {convs.Count} convolutions in int8: {psnr:F2} dB against float32 (target {options.TargetPsnr:F1} dB)."
+            : $"{convs.Count} convolutions in int8, {kept.Count} kept in float as asked ({string.Join(", ", kept.Order(StringComparer.Ordinal))}): {psnr:F2} dB against float32 (target {options.TargetPsnr:F1} dB).");
         if (psnr >= options.TargetPsnr)
         {
-            return new QuantizedModel(model, convs.Count, [], psnr);
+            return new QuantizedModel(model, convs.Count, [.. kept.Order(StringComparer.Ordinal)], psnr);
         }
 
         // Ranking only needs the order, so it runs on two small crops; the checks below use the full tiles.
@@ -54,7 +57,7 @@ public static class ModelQuantizer
         var cost = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var conv in convs)
         {
-            var single = QdqQuantizer.Quantize(source, ranges, options, convs.Where(c => c != conv).ToHashSet(StringComparer.Ordinal));
+            var single = QdqQuantizer.Quantize(source, ranges, options, quantizable.Where(c => c != conv).ToHashSet(StringComparer.Ordinal));
             cost[conv] = MeanSquaredError(rankReference, Run(single, rankTiles));
         }
         var ranked = convs.OrderByDescending(c => cost[c]).ThenBy(c => c, StringComparer.Ordinal).ToList();
@@ -63,13 +66,13 @@ public static class ModelQuantizer
         // narrow down between the last miss and the first hit.
         (byte[] Model, double Psnr) Try(int count)
         {
-            var candidate = QdqQuantizer.Quantize(source, ranges, options, ranked.Take(count).ToHashSet(StringComparer.Ordinal));
+            var candidate = QdqQuantizer.Quantize(source, ranges, options, ranked.Take(count).Concat(kept).ToHashSet(StringComparer.Ordinal));
             var result = Psnr(reference, Run(candidate, checkTiles));
             log?.Invoke($"{count} convolution(s) in float ({string.Join(", ", ranked.Take(Math.Min(count, 4)))}{(count > 4 ? ", ..." : "")}): {result:F2} dB.");
             return (candidate, result);
         }
         int miss = 0, hit = ranked.Count;
-        (byte[] Model, double Psnr) best = (QdqQuantizer.Quantize(source, ranges, options, ranked.ToHashSet(StringComparer.Ordinal)), 100);
+        (byte[] Model, double Psnr) best = (QdqQuantizer.Quantize(source, ranges, options, quantizable.ToHashSet(StringComparer.Ordinal)), 100);
         for (var count = 1; count < ranked.Count; count *= 2)
         {
             var attempt = Try(count);
@@ -94,8 +97,22 @@ public static class ModelQuantizer
             }
         }
         (model, psnr) = best;
-        floatConvs = ranked.Take(hit).ToHashSet(StringComparer.Ordinal);
-        return new QuantizedModel(model, convs.Count - floatConvs.Count, ranked.Where(floatConvs.Contains).ToList(), psnr);
+        var searched = ranked.Take(hit).ToHashSet(StringComparer.Ordinal);
+        return new QuantizedModel(model, convs.Count - searched.Count, [.. kept.Order(StringComparer.Ordinal), .. ranked.Where(searched.Contains)], psnr);
+    }
+
+    /// <summary>The convolutions the options name to keep in float; a name that is not a quantizable convolution of this model is an error, not a silent no-op.</summary>
+    private static HashSet<string> KeptInFloat(QuantizationOptions options, IReadOnlyList<string> quantizable)
+    {
+        var kept = (options.KeepFloat ?? []).ToHashSet(StringComparer.Ordinal);
+        var unknown = kept.Where(name => !quantizable.Contains(name, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Cannot keep {string.Join(", ", unknown)} in float: not a quantizable convolution of this model ({(quantizable.Count == 0 ? "it has none" : $"it has {quantizable.Count}, from {quantizable[0]} to {quantizable[^1]}")}).",
+                nameof(options));
+        }
+        return kept;
     }
 
     /// <summary>Non-overlapping tiles covering the image (at least one, edge tiles shifted inward).</summary>

@@ -15,8 +15,11 @@ namespace Portal.Models.Quantization;
 /// <param name="ShareConcatRanges">Give a concat's members one range so it copies uint8 as is (cheaper, but coarser for members with narrow ranges).</param>
 /// <param name="Uint8Concats">Also keep a concat of mostly quantized tensors in uint8 when a float conv reads it (one wide dequantize instead of one per input).</param>
 /// <param name="Equalization">Rescale channels across each convolution/activation/convolution chain before calibrating (see <see cref="CrossLayerEqualizer"/>).</param>
+/// <param name="KeepFloat">Convolutions (node names) to leave in float from the start, so the costly search for the layers to keep runs only when they are not enough.</param>
+/// <param name="FloatResiduals">Residual additions read the float tensor, not its uint8 rounding: a deep residual trunk (RRDB: 69 additions) otherwise carries one rounding per block to the output.</param>
 public sealed record QuantizationOptions(int WeightBits = 7, bool KeepOutputConvFloat = true, double Percentile = 1.0, double TargetPsnr = 43.0,
-    bool ShareConcatRanges = true, bool Uint8Concats = false, Equalization Equalization = Equalization.None);
+    bool ShareConcatRanges = true, bool Uint8Concats = false, Equalization Equalization = Equalization.None,
+    IReadOnlyList<string>? KeepFloat = null, bool FloatResiduals = false);
 
 /// <summary>How channels are balanced before quantizing.</summary>
 public enum Equalization
@@ -155,6 +158,11 @@ internal static class QdqQuantizer
                 newNodes.Add(new OnnxNode("DequantizeLinear", output + "_dq", [output + "_q", node.Inputs[0] + "_qscale", node.Inputs[0] + "_qzero"], [output + "_dq"], []));
                 activation[output] = (output + "_dq", scale);
                 continue;
+            }
+            else if (options.FloatResiduals && node.OpType == "Add")
+            {
+                // The trunk stays float; only the convolutions and concats reading it see its uint8 rounding.
+                newNodes.Add(node);
             }
             else
             {
