@@ -31,12 +31,13 @@ internal static class QuantizeCommand
         var equalize = new Option<Equalization>("--equalize") { Description = "Balance channel ranges across conv/activation/conv chains first: none (default), weights (data-free) or activations (calibrated)." };
         var overlapOnly = new Option<bool>("--overlap-only") { Description = "Only re-measure and record the tile overlap of existing int8 variants." };
         var keepFloat = new Option<string?>("--keep-float") { Description = "Convolutions (node names, comma-separated) to leave in float from the start; the search for more runs only if the target is still missed." };
+        var keepCoarsest = new Option<int>("--keep-coarsest") { Description = "Also leave in float this many convolutions whose input or output the uint8 grid rounds most coarsely (step over RMS, from the calibration pass alone)." };
         var floatResiduals = new Option<bool>("--float-residuals") { Description = "Residual additions read the float tensor instead of its uint8 rounding (deep residual trunks such as RRDB)." };
         var compareCrop = new Option<int>("--compare-crop") { Description = "Compare int8 with float32 on a centred square crop of this side of each comparison image (0 = whole images, default)." };
         var target = new Option<double>("--target-psnr") { Description = "dB against float32 the int8 model must keep on the calibration tiles (default 43).", DefaultValueFactory = _ => 43.0 };
         var command = new Command("quantize", "Make int8 variants of models (calibrated QDQ) and compare them with float32.")
         {
-            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, equalize, keepFloat, floatResiduals, compareCrop, overlapOnly },
+            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, equalize, keepFloat, keepCoarsest, floatResiduals, compareCrop, overlapOnly },
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -47,7 +48,7 @@ internal static class QuantizeCommand
             var outputFolder = trialFolder ?? store.ModelsDirectory;
             var options = new QuantizationOptions(parseResult.GetValue(weightBits), !parseResult.GetValue(allConvs), parseResult.GetValue(percentile), parseResult.GetValue(target),
                 !parseResult.GetValue(separateConcat), parseResult.GetValue(uint8Concats), parseResult.GetValue(equalize),
-                parseResult.GetValue(keepFloat)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parseResult.GetValue(floatResiduals));
+                parseResult.GetValue(keepFloat)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parseResult.GetValue(floatResiduals), parseResult.GetValue(keepCoarsest));
             var calibrationImages = ImagesIn(calibrationFolder);
             var compareImages = CentredCrops(ImagesIn(compareFolder), parseResult.GetValue(compareCrop));
             if (calibrationImages.Count == 0 || compareImages.Count == 0)
@@ -180,6 +181,7 @@ internal static class QuantizeCommand
         if (options.Equalization != defaults.Equalization) flags.Add($"--equalize {options.Equalization.ToString().ToLowerInvariant()}");
         if (options.KeepFloat is { Count: > 0 } kept) flags.Add($"--keep-float {string.Join(',', kept)}");
         if (options.FloatResiduals) flags.Add("--float-residuals");
+        if (options.KeepCoarsest > 0) flags.Add($"--keep-coarsest {options.KeepCoarsest}");
         return string.Join(' ', flags);
     }
 

@@ -30,21 +30,27 @@ public static class ModelQuantizer
             Equalization.Activations => CrossLayerEqualizer.Equalize(floatModel, tiles, log),
             _ => floatModel,
         });
+        // Checked before the long calibration: a mistyped name should fail in seconds, not after it.
+        var quantizable = QdqQuantizer.QuantizableConvs(source, options).Select(c => c.Name).ToList();
+        var kept = KeptInFloat(options, quantizable);
         var tensors = QdqQuantizer.ActivationsToQuantize(source, options);
         log?.Invoke($"Calibrating {tensors.Count} activations on {tiles.Count} tiles of {CalibrationTileSize} px...");
-        var ranges = ActivationCalibrator.Calibrate(source, tensors, tiles, options.Percentile);
+        var rootMeanSquares = new Dictionary<string, double>(StringComparer.Ordinal);
+        var ranges = ActivationCalibrator.Calibrate(source, tensors, tiles, options.Percentile, rootMeanSquares);
+        var coarsest = Coarseness(source, ranges, rootMeanSquares, options, quantizable.Where(c => !kept.Contains(c)).ToList(), kept);
+        log?.Invoke("Coarsest uint8 grids (step / RMS of the conv's input or output): "
+            + string.Join(", ", coarsest.Take(8).Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Conv} {c.StepOverRms:F3}"))));
+        kept.UnionWith(coarsest.Take(options.KeepCoarsest).Select(c => c.Conv));
 
         // The accuracy check runs on a spread of the calibration tiles: enough to rank layers, cheap enough to repeat.
         var checkTiles = tiles.Where((_, i) => i % Math.Max(1, tiles.Count / 6) == 0).Take(6).ToList();
         var reference = Run(floatModel, checkTiles);
-        var quantizable = QdqQuantizer.QuantizableConvs(source, options).Select(c => c.Name).ToList();
-        var kept = KeptInFloat(options, quantizable);
         var convs = quantizable.Where(c => !kept.Contains(c)).ToList();
         var model = QdqQuantizer.Quantize(source, ranges, options, kept);
         var psnr = Psnr(reference, Run(model, checkTiles));
         log?.Invoke(kept.Count == 0
             ? $"All {convs.Count} convolutions in int8: {psnr:F2} dB against float32 (target {options.TargetPsnr:F1} dB)."
-            : $"{convs.Count} convolutions in int8, {kept.Count} kept in float as asked ({string.Join(", ", kept.Order(StringComparer.Ordinal))}): {psnr:F2} dB against float32 (target {options.TargetPsnr:F1} dB).");
+            : $"{convs.Count} convolutions in int8, {kept.Count} kept in float ({string.Join(", ", kept.Order(StringComparer.Ordinal))}): {psnr:F2} dB against float32 (target {options.TargetPsnr:F1} dB).");
         if (psnr >= options.TargetPsnr)
         {
             return new QuantizedModel(model, convs.Count, [.. kept.Order(StringComparer.Ordinal)], psnr);
@@ -113,6 +119,25 @@ public static class ModelQuantizer
                 nameof(options));
         }
         return kept;
+    }
+
+    /// <summary>
+    /// Each convolution's coarsest quantization step relative to the typical size of what it rounds: the uint8 step
+    /// of its input and of its (activated) output over that tensor's RMS on the calibration tiles, the larger of the
+    /// two; coarsest first. A wide range set by rare outliers makes the step large next to the values that matter.
+    /// </summary>
+    internal static List<(string Conv, double StepOverRms)> Coarseness(FloatModel source, IReadOnlyDictionary<string, (float Min, float Max)> ranges,
+        IReadOnlyDictionary<string, double> rootMeanSquares, QuantizationOptions options, IReadOnlyList<string> candidates, IReadOnlySet<string> kept)
+    {
+        var (effective, _) = QdqQuantizer.EffectiveRanges(source, ranges, options, kept);
+        double StepOverRms(string tensor) =>
+            effective.TryGetValue(tensor, out var range) && rootMeanSquares.TryGetValue(tensor, out var rms) && rms > 0
+                ? (Math.Max(range.Max, 0) - Math.Min(range.Min, 0)) / 255.0 / rms
+                : 0;
+        var nodes = source.Graph.Nodes.Where(n => n.OpType == "Conv").ToDictionary(n => n.Name, StringComparer.Ordinal);
+        return [.. candidates
+            .Select(c => (Conv: c, StepOverRms: Math.Max(StepOverRms(nodes[c].Inputs[0]), StepOverRms(QdqQuantizer.ActivatedOutput(nodes[c], source.Consumers)))))
+            .OrderByDescending(c => c.StepOverRms).ThenBy(c => c.Conv, StringComparer.Ordinal)];
     }
 
     /// <summary>Non-overlapping tiles covering the image (at least one, edge tiles shifted inward).</summary>

@@ -16,10 +16,11 @@ namespace Portal.Models.Quantization;
 /// <param name="Uint8Concats">Also keep a concat of mostly quantized tensors in uint8 when a float conv reads it (one wide dequantize instead of one per input).</param>
 /// <param name="Equalization">Rescale channels across each convolution/activation/convolution chain before calibrating (see <see cref="CrossLayerEqualizer"/>).</param>
 /// <param name="KeepFloat">Convolutions (node names) to leave in float from the start, so the costly search for the layers to keep runs only when they are not enough.</param>
+/// <param name="KeepCoarsest">Also leave in float this many convolutions whose input or output the uint8 grid rounds most coarsely (step over the tensor's calibrated RMS): a ranking from the one calibration pass, where measuring each convolution alone would run the model once per convolution.</param>
 /// <param name="FloatResiduals">Residual additions read the float tensor, not its uint8 rounding: a deep residual trunk (RRDB: 69 additions) otherwise carries one rounding per block to the output.</param>
 public sealed record QuantizationOptions(int WeightBits = 7, bool KeepOutputConvFloat = true, double Percentile = 1.0, double TargetPsnr = 43.0,
     bool ShareConcatRanges = true, bool Uint8Concats = false, Equalization Equalization = Equalization.None,
-    IReadOnlyList<string>? KeepFloat = null, bool FloatResiduals = false);
+    IReadOnlyList<string>? KeepFloat = null, bool FloatResiduals = false, int KeepCoarsest = 0);
 
 /// <summary>How channels are balanced before quantizing.</summary>
 public enum Equalization
@@ -98,16 +99,8 @@ internal static class QdqQuantizer
     {
         var source = model.Graph;
         var constants = model.Constants;
-        var wanted = ActivationsToQuantize(model, options, floatConvs).ToHashSet(StringComparer.Ordinal);
         var integerConvs = QuantizableConvs(model, options).Select(c => c.Name).Where(c => floatConvs?.Contains(c) != true).ToHashSet(StringComparer.Ordinal);
-        ranges = ranges.Where(r => wanted.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
-        // A shared range must not move a ReLU output's zero point off 0 (ONNX Runtime folds the
-        // ReLU into the quantization only then), so only concats whose members agree in sign join.
-        var concats = source.Nodes
-            .Where(n => options.ShareConcatRanges && n.OpType == "Concat" && n.Inputs.Append(n.Outputs[0]).All(ranges.ContainsKey))
-            .Where(n => n.Inputs.Append(n.Outputs[0]).Select(t => ranges[t].Min < 0).Distinct().Count() == 1)
-            .ToList();
-        ranges = ShareConcatRanges(ranges, concats);
+        (ranges, var concats) = EffectiveRanges(model, ranges, options, floatConvs);
         var target = new OnnxGraph(source.Name);
         foreach (var (inputName, dims) in source.Inputs)
         {
@@ -178,6 +171,21 @@ internal static class QdqQuantizer
         CopyLiveParts(source, target, newNodes, newInitializers);
         target.AddMetadata("upscale_portal.precision", $"int8 (uint8 activations, {options.WeightBits}-bit per-channel weights)");
         return target.ToBytes();
+    }
+
+    /// <summary>The range each quantized tensor gets in the rewrite (concat members share theirs), and the concats that move uint8 as is.</summary>
+    internal static (IReadOnlyDictionary<string, (float Min, float Max)> Ranges, List<OnnxNode> SharedConcats) EffectiveRanges(FloatModel model,
+        IReadOnlyDictionary<string, (float Min, float Max)> calibrated, QuantizationOptions options, IReadOnlySet<string>? floatConvs)
+    {
+        var wanted = ActivationsToQuantize(model, options, floatConvs).ToHashSet(StringComparer.Ordinal);
+        var ranges = calibrated.Where(r => wanted.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+        // A shared range must not move a ReLU output's zero point off 0 (ONNX Runtime folds the
+        // ReLU into the quantization only then), so only concats whose members agree in sign join.
+        var concats = model.Graph.Nodes
+            .Where(n => options.ShareConcatRanges && n.OpType == "Concat" && n.Inputs.Append(n.Outputs[0]).All(ranges.ContainsKey))
+            .Where(n => n.Inputs.Append(n.Outputs[0]).Select(t => ranges[t].Min < 0).Distinct().Count() == 1)
+            .ToList();
+        return (ShareConcatRanges(ranges, concats), concats);
     }
 
     /// <summary>Fills <paramref name="target"/> with the nodes of <paramref name="nodes"/> that reach an output, the initializers they use, and the source's outputs and metadata.</summary>
@@ -330,7 +338,7 @@ internal static class QdqQuantizer
     }
 
     /// <summary>The conv's output, or its ReLU's when the ReLU is the only consumer (ONNX Runtime folds that ReLU into the quantization).</summary>
-    private static string ActivatedOutput(OnnxNode conv, Dictionary<string, List<OnnxNode>> consumers) =>
+    internal static string ActivatedOutput(OnnxNode conv, Dictionary<string, List<OnnxNode>> consumers) =>
         consumers.TryGetValue(conv.Outputs[0], out var users) && users is [{ OpType: "Relu" } relu] ? relu.Outputs[0] : conv.Outputs[0];
 
     private static List<OnnxNode> LiveNodes(List<OnnxNode> nodes, List<string> graphOutputs)

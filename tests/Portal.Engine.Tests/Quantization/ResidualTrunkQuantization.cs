@@ -52,6 +52,36 @@ public sealed class ResidualTrunkQuantization
     }
 
     [Fact]
+    public void The_coarsest_grid_is_ranked_from_calibrated_ranges_and_root_mean_squares()
+    {
+        var model = new FloatModel(Residual.Value);
+        var convs = QdqQuantizer.QuantizableConvs(model, new QuantizationOptions()).Select(c => c.Name).ToList();
+        var tensors = QdqQuantizer.ActivationsToQuantize(model, new QuantizationOptions());
+        var ranges = tensors.ToDictionary(t => t, _ => (Min: -1f, Max: 1f), StringComparer.Ordinal);
+        var rootMeanSquares = tensors.ToDictionary(t => t, _ => 0.5, StringComparer.Ordinal);
+        // block7_b's output: a range set by rare outliers, 40 times its typical size; block2_a's input: typical values tiny.
+        ranges["block7_b_out"] = (-40f, 40f);
+        rootMeanSquares["trunk1"] = 0.01;
+
+        var ranked = ModelQuantizer.Coarseness(model, ranges, rootMeanSquares, new QuantizationOptions(), convs, new HashSet<string>());
+
+        Assert.Equal(["block2_a", "block7_b"], ranked.Take(2).Select(c => c.Conv).Order(StringComparer.Ordinal));
+        Assert.Equal(2 / 255.0 / 0.01, ranked[0].StepOverRms, 6);
+        Assert.Equal(2 / 255.0 / 0.5, ranked[^1].StepOverRms, 6);
+    }
+
+    [Fact]
+    public void Keeping_the_coarsest_leaves_that_many_convolutions_in_float()
+    {
+        var quantized = ModelQuantizer.Quantize(Residual.Value, Calibration.Value, new QuantizationOptions(TargetPsnr: 1, KeepFloat: ["block0_a"], KeepCoarsest: 3));
+
+        Assert.Equal(4, quantized.FloatConvs.Count);
+        Assert.Contains("block0_a", quantized.FloatConvs);
+        Assert.Equal((2 * Blocks) + 1 - 4, quantized.IntegerConvs);
+        Assert.Equal(quantized.IntegerConvs, OnnxGraph.Read(quantized.Onnx).Initializers.Count(t => t.DataType == OnnxDataType.Int8 && t.Dims.Length == 4));
+    }
+
+    [Fact]
     public void Float_residuals_add_the_float_trunk_and_bring_int8_closer_to_float32()
     {
         var options = new QuantizationOptions(TargetPsnr: 1);
