@@ -29,6 +29,7 @@ internal static class QuantizeCommand
         var separateConcat = new Option<bool>("--separate-concat-ranges") { Description = "Do not give a concat's members one shared range (finer, but the concat requantizes)." };
         var uint8Concats = new Option<bool>("--uint8-concats") { Description = "Keep concats of mostly quantized tensors in uint8 even before a float conv (faster on RDN feature fusion; can cost accuracy)." };
         var equalize = new Option<Equalization>("--equalize") { Description = "Balance channel ranges across conv/activation/conv chains first: none (default), weights (data-free) or activations (calibrated)." };
+        var from = new Option<string?>("--from") { Description = "Quantize these float weights (same graph, e.g. a quantization-aware fine-tune from `train` with a quantization recipe) instead of the model's own, or an int8 file such a run wrote (taken as it is); int8 is still compared with the model's own float32." };
         var overlapOnly = new Option<bool>("--overlap-only") { Description = "Only re-measure and record the tile overlap of existing int8 variants." };
         var keepFloat = new Option<string?>("--keep-float") { Description = "Convolutions (node names, comma-separated) to leave in float from the start; the search for more runs only if the target is still missed." };
         var keepCoarsest = new Option<int>("--keep-coarsest") { Description = "Also leave in float this many convolutions whose input or output the uint8 grid rounds most coarsely (step over RMS, from the calibration pass alone)." };
@@ -37,7 +38,7 @@ internal static class QuantizeCommand
         var target = new Option<double>("--target-psnr") { Description = "dB against float32 the int8 model must keep on the calibration tiles (default 43).", DefaultValueFactory = _ => 43.0 };
         var command = new Command("quantize", "Make int8 variants of models (calibrated QDQ) and compare them with float32.")
         {
-            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, equalize, keepFloat, keepCoarsest, floatResiduals, compareCrop, overlapOnly },
+            Options = { ids, calibration, images, output, weightBits, percentile, allConvs, target, separateConcat, uint8Concats, equalize, keepFloat, keepCoarsest, floatResiduals, compareCrop, overlapOnly, from },
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -77,8 +78,11 @@ internal static class QuantizeCommand
                     RecordOverlap(store, entry.Id, calibrationFolder);
                     continue;
                 }
-                var floatModel = await File.ReadAllBytesAsync(floatPath, cancellationToken);
-                var quantized = ModelQuantizer.Quantize(floatModel, calibrationImages, options, Console.WriteLine);
+                var tunedPath = parseResult.GetValue(from);
+                var floatModel = await File.ReadAllBytesAsync(tunedPath ?? floatPath, cancellationToken);
+                // A --from file that is already int8 (a quantization-aware run's, with its trained ranges) is taken as it is.
+                var quantized = (tunedPath is null ? null : QuantizedModelFile.TryRead(floatModel))
+                    ?? ModelQuantizer.Quantize(floatModel, calibrationImages, options, Console.WriteLine);
                 var quantizedPath = Path.Combine(outputFolder, entry.Id + ".int8.onnx");
                 await File.WriteAllBytesAsync(quantizedPath, quantized.Onnx, cancellationToken);
                 Console.WriteLine($"Wrote {quantizedPath} ({quantized.Onnx.Length:N0} bytes; float32 {floatModel.Length:N0}): "
@@ -95,7 +99,7 @@ internal static class QuantizeCommand
                         FloatConvs = quantized.FloatConvs.Count,
                         WeightBits = options.WeightBits,
                         PsnrVsFloat = Math.Round(worst, 2),
-                        Options = Flags(options),
+                        Options = tunedPath is null ? Flags(options) : $"{Flags(options)} --from {tunedPath}".Trim(),
                     };
                     SetInt8(store, entry.Id, _ => variant);
                     Console.WriteLine($"Recorded the int8 variant of {entry.Id} in {store.ManifestPath}.");

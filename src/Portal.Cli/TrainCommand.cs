@@ -39,7 +39,9 @@ internal static class TrainCommand
                     Threads = parseResult.GetValue(threads),
                     PerSampleBackward = parseResult.GetValue(perSample),
                 };
-                var result = new Trainer(loaded, options, Console.Out).Run(cancellationToken);
+                var result = loaded.Quantization is null
+                    ? new Trainer(loaded, options, Console.Out).Run(cancellationToken)
+                    : new Portal.Training.Quantization.QuantizationAwareTrainer(loaded, options, Console.Out).Run(cancellationToken);
                 Console.WriteLine($"Step {result.Step}: exported {result.ModelPath}; loss curve and previews in {result.RunFolder}.");
                 return Task.FromResult(0);
             }

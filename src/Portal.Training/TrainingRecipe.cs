@@ -43,6 +43,9 @@ public sealed record TrainingRecipe
 
     public int PreviewEvery { get; init; } = 500;
 
+    /// <summary>Quantization-aware distillation instead of training on the data's targets (see <see cref="Quantization.QuantizationRecipe"/>).</summary>
+    public Quantization.QuantizationRecipe? Quantization { get; init; }
+
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -129,6 +132,7 @@ public sealed record TrainingRecipe
         if (EmaDecay is < 0 or >= 1) problems.Add($"emaDecay must be in [0, 1); it is {EmaDecay}.");
         if (CheckpointEvery < 1) problems.Add($"checkpointEvery must be at least 1; it is {CheckpointEvery}.");
         if (PreviewEvery < 1) problems.Add($"previewEvery must be at least 1; it is {PreviewEvery}.");
+        problems.AddRange(Quantization?.Problems(InitFrom, Architecture.Type) ?? []);
         return problems;
     }
 }
