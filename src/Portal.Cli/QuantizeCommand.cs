@@ -57,6 +57,18 @@ internal static class QuantizeCommand
                 Console.Error.WriteLine($"No images found in {(calibrationImages.Count == 0 ? calibrationFolder : compareFolder)}.");
                 return 2;
             }
+            var tunedPath = parseResult.GetValue(from);
+            if (tunedPath is not null && (parseResult.GetValue(ids) ?? []).Length != 1)
+            {
+                // One file of tuned weights belongs to one model; applied to several it would mislabel all but one.
+                Console.Error.WriteLine("--from takes exactly one --id: the weights it names belong to one model.");
+                return 2;
+            }
+            if (tunedPath is not null && !File.Exists(tunedPath))
+            {
+                Console.Error.WriteLine($"--from names {tunedPath}, which does not exist.");
+                return 2;
+            }
             Directory.CreateDirectory(outputFolder);
             foreach (var id in parseResult.GetValue(ids) ?? [])
             {
@@ -78,14 +90,13 @@ internal static class QuantizeCommand
                     RecordOverlap(store, entry.Id, calibrationFolder);
                     continue;
                 }
-                var tunedPath = parseResult.GetValue(from);
                 var floatModel = await File.ReadAllBytesAsync(tunedPath ?? floatPath, cancellationToken);
                 // A --from file that is already int8 (a quantization-aware run's, with its trained ranges) is taken as it is.
                 var quantized = (tunedPath is null ? null : QuantizedModelFile.TryRead(floatModel))
                     ?? ModelQuantizer.Quantize(floatModel, calibrationImages, options, Console.WriteLine);
                 var quantizedPath = Path.Combine(outputFolder, entry.Id + ".int8.onnx");
                 await File.WriteAllBytesAsync(quantizedPath, quantized.Onnx, cancellationToken);
-                Console.WriteLine($"Wrote {quantizedPath} ({quantized.Onnx.Length:N0} bytes; float32 {floatModel.Length:N0}): "
+                Console.WriteLine($"Wrote {quantizedPath} ({quantized.Onnx.Length:N0} bytes; float32 {new FileInfo(floatPath).Length:N0}): "
                     + $"{quantized.IntegerConvs} convolutions in int8, {quantized.FloatConvs.Count} kept in float.");
                 var worst = Compare(entry, floatPath, quantizedPath, compareImages);
                 if (trialFolder is null)

@@ -175,18 +175,31 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
     /// <summary>Loads the starting weights; a model of a larger scale is shrunk to the recipe's (see <see cref="TrainingRecipe.InitFromScale"/>).</summary>
     private void LoadStart(SuperResolutionNetwork generator, byte[] onnx, string sourceName)
     {
-        if (recipe.InitFromScale is not { } fromScale || fromScale == recipe.Architecture.Scale)
+        LoadStartWeights(recipe.Architecture, recipe.InitFromScale, generator, onnx, sourceName);
+        if (recipe.InitFromScale is { } fromScale && fromScale != recipe.Architecture.Scale)
         {
-            generator.LoadOnnx(onnx, sourceName);
+            // The derived start is a model in its own right: written beside the run so it can be measured as "the start".
+            Directory.CreateDirectory(RunFolder);
+            File.WriteAllBytes(Path.Combine(RunFolder, recipe.Name + "-start.onnx"), generator.ToOnnx(recipe.Name + "-start"));
+        }
+    }
+
+    /// <summary>
+    /// Puts a recipe's starting weights into <paramref name="target"/>: the model as it is, or, when it was made for the
+    /// larger scale <paramref name="fromScale"/>, that model followed by an area shrink to the architecture's scale.
+    /// Training and <see cref="WeightBlend"/> share it, so a blend pulls back towards the start the run really had.
+    /// </summary>
+    public static void LoadStartWeights(ArchitectureRecipe architecture, int? fromScale, SuperResolutionNetwork target, byte[] onnx, string sourceName)
+    {
+        if (fromScale is not { } scale || scale == architecture.Scale)
+        {
+            target.LoadOnnx(onnx, sourceName);
             return;
         }
-        using var source = (SrvggCompact)(recipe.Architecture with { Scale = fromScale }).Create();
+        using var source = (SrvggCompact)(architecture with { Scale = scale }).Create();
         source.LoadOnnx(onnx, sourceName);
-        using var shrunk = source.AreaShrunk(recipe.Architecture.Scale);
-        CopyWeights(shrunk, generator);
-        // The derived start is a model in its own right: written beside the run so it can be measured as "the start".
-        Directory.CreateDirectory(RunFolder);
-        File.WriteAllBytes(Path.Combine(RunFolder, recipe.Name + "-start.onnx"), shrunk.ToOnnx(recipe.Name + "-start"));
+        using var shrunk = source.AreaShrunk(architecture.Scale);
+        CopyWeights(shrunk, target);
     }
 
     private static void RequireFiniteGradients(nn.Module module, int step)

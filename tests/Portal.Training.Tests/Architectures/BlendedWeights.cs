@@ -55,4 +55,24 @@ public sealed class BlendedWeights
             WeightBlend.Blend(Small, start.ToOnnx("start"), "start.onnx", other.ToOnnx("other"), "other.onnx", 0.5, "blend"));
         Assert.Contains("other.onnx", error.Message);
     }
+
+    [Fact]
+    public void A_start_of_a_larger_scale_is_shrunk_as_training_shrank_it()
+    {
+        random.manual_seed(12);
+        using var largerStart = (SrvggCompact)(Small with { Scale = 4 }).Create();
+        using var tuned = Small.Create();
+        // Weight 0 is the start alone: the x4 model followed by the 2x2 area shrink the run began from.
+        var blend = WeightBlend.Blend(Small, largerStart.ToOnnx("start"), "start.onnx", tuned.ToOnnx("tuned"), "tuned.onnx", 0, "blend", startScale: 4);
+
+        using var expected = largerStart.AreaShrunk(2);
+        using var loaded = Small.Create();
+        loaded.LoadOnnx(blend, "blend.onnx");
+        foreach (var (a, b) in expected.parameters().Zip(loaded.parameters()))
+        {
+            var worst = (a - b).abs().max().item<float>();
+            Assert.True(worst <= 1e-6, $"a weight differs from the shrunk start by {worst:E2}");
+        }
+        Assert.Equal(expected.ParameterCount, loaded.ParameterCount);
+    }
 }
