@@ -168,7 +168,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
         var modelPath = Path.Combine(RunFolder, recipe.Name + ".onnx");
         ema.to(CPU);
         File.WriteAllBytes(modelPath, ema.ToOnnx(recipe.Name));
-        WriteHistory(history);
+        WriteHistory(RunFolder, history);
         return new Result(RunFolder, modelPath, Math.Max(stop, start), history);
     }
 
@@ -202,7 +202,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
         CopyWeights(shrunk, target);
     }
 
-    private static void RequireFiniteGradients(nn.Module module, int step)
+    internal static void RequireFiniteGradients(nn.Module module, int step)
     {
         var broken = module.named_parameters().Where(p => p.parameter.grad is { } grad && !grad.isfinite().all().item<bool>()).Select(p => p.name).ToList();
         if (broken.Count > 0)
@@ -245,12 +245,13 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
         ema.eval();
         Preview.Write(ema, previewImage, recipe.Architecture.Scale, device, Path.Combine(RunFolder, $"preview-{step:D6}.png"));
         LossCurve.Write(history, Path.Combine(RunFolder, "loss.png"));
-        WriteHistory(history);
+        WriteHistory(RunFolder, history);
     }
 
-    private void WriteHistory(List<Checkpoint.StepRecord> history)
+    /// <summary>The run's loss.csv, one row per step (every kind of run writes the same columns).</summary>
+    internal static void WriteHistory(string runFolder, List<Checkpoint.StepRecord> history)
     {
-        using var writer = new StreamWriter(Path.Combine(RunFolder, "loss.csv"));
+        using var writer = new StreamWriter(Path.Combine(runFolder, "loss.csv"));
         writer.WriteLine("step,loss,l1,learning_rate,seconds,rss_bytes,data_seconds");
         foreach (var r in history)
         {

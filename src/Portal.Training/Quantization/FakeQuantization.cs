@@ -55,18 +55,13 @@ public static class FakeQuantization
         {
             throw new TrainingException($"The activation ranges cover {inputRanges.shape[0]} convolutions; the network quantizes {convs.Count - 1}.");
         }
-        var (image, _) = Activation(input, inputRanges[0]);
+        var (image, scale) = Activation(input, inputRanges[0]);
         var x = image;
         for (var k = 0; k < convs.Count - 1; k++)
         {
-            Tensor scale;
             if (k > 0)
             {
                 (x, scale) = Activation(x, inputRanges[k]);
-            }
-            else
-            {
-                scale = Scale(inputRanges[0]).Scale;
             }
             var (weight, weightScale) = Weight(convs[k].weight!, weightBits);
             var bias = Bias(convs[k].bias!, weightScale.flatten() * scale.detach());

@@ -9,10 +9,10 @@ namespace Portal.Training.Quantization;
 
 /// <summary>
 /// Quantization-aware distillation: a copy of the recipe's <c>initFrom</c> SRVGG-compact is trained so that its
-/// int8 form (<c>FakeQuantization.Forward</c>, ranges re-calibrated as <c>models quantize</c> will) matches
-/// the unchanged float model's output on the recipe's low-resolution crops. The tuned float weights are exported;
-/// <c>models quantize --from</c> then makes the int8 file from them with the same weight bits.
-/// Checkpoints resume exactly (weights, optimizer moments, history; the ranges are re-calibrated on resume).
+/// int8 form (<c>FakeQuantization.Forward</c>, with ranges that start from the quantizer's calibration of the float
+/// model and are then kept or learned) matches the unchanged float model's output on the recipe's low-resolution crops.
+/// The tuned float weights and their int8 file with the trained ranges are exported; <c>models quantize --from</c>
+/// takes either. Checkpoints resume exactly (weights, ranges, both optimizers' moments, history).
 /// </summary>
 public sealed class QuantizationAwareTrainer(TrainingRecipe recipe, TrainingOptions options, TextWriter progressOutput)
 {
@@ -123,10 +123,7 @@ public sealed class QuantizationAwareTrainer(TrainingRecipe recipe, TrainingOpti
                 var total = nn.functional.l1_loss(output, target);
                 total.backward();
                 loss = total.item<float>();
-                if (student.parameters().Any(p => p.grad is { } grad && !grad.isfinite().all().item<bool>()))
-                {
-                    throw new TrainingException($"Step {step + 1}: non-finite gradients; the last checkpoint is kept. Lower the learning rate.");
-                }
+                Trainer.RequireFiniteGradients(student, step);
                 optimizer.step();
                 rangeOptimizer?.step();
             }
@@ -137,13 +134,13 @@ public sealed class QuantizationAwareTrainer(TrainingRecipe recipe, TrainingOpti
             {
                 Checkpoint.Save(RunFolder, new Checkpoint.State(done, history), student, ranges, optimizer, rangeOptimizer is null ? null : ranges, rangeOptimizer);
                 Export(student, ranges.Values(), quantization.WeightBits);
-                WriteHistory(history);
+                Trainer.WriteHistory(RunFolder, history);
             }
         }
         progress.Finish();
         Measure(student, tiles, references, ranges.Values(), quantization.WeightBits, stop);
         var modelPath = Export(student, ranges.Values(), quantization.WeightBits);
-        WriteHistory(history);
+        Trainer.WriteHistory(RunFolder, history);
         foreach (var reference in references)
         {
             reference.Dispose();
@@ -188,15 +185,5 @@ public sealed class QuantizationAwareTrainer(TrainingRecipe recipe, TrainingOpti
             : [];
         return files.Count > 0 ? files.Select(RgbImage.Load).ToList()
             : throw new TrainingException($"The calibration folder {folder} holds no PNG images.");
-    }
-
-    private void WriteHistory(List<Checkpoint.StepRecord> history)
-    {
-        using var writer = new StreamWriter(Path.Combine(RunFolder, "loss.csv"));
-        writer.WriteLine("step,loss,learning_rate,seconds,data_seconds");
-        foreach (var r in history)
-        {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Step},{r.Loss:G6},{r.LearningRate:G4},{r.Seconds:F3},{r.DataSeconds:F3}"));
-        }
     }
 }
