@@ -26,7 +26,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
         {
             set_num_threads(threads);
         }
-        var pairs = new TrainingPairs(TrainingPairs.LoadSet(options.DataRoot, recipe.Data.Domain, "train"), recipe.Data, recipe.Architecture.Scale, recipe.Seed);
+        var pairs = TrainingPairs.ForRecipe(options.DataRoot, recipe);
         var previewImage = LoadPreviewImage();
         var existing = Checkpoint.TryLoadState(RunFolder);
         if (existing is not null && !options.Resume)

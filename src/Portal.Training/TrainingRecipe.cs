@@ -202,6 +202,9 @@ public sealed record DataRecipe
 
     public Portal.Models.Degradation.DegradationSettings? RealWorld { get; init; }
 
+    /// <summary>Draws a fixed share of the crops from the training images whose file names start with a prefix (e.g. the painted portraits).</summary>
+    public EmphasisRecipe? Emphasis { get; init; }
+
     public IEnumerable<string> Problems(int scale)
     {
         if (string.IsNullOrWhiteSpace(Domain) || Domain.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) yield return $"data.domain '{Domain}' must be a plain name.";
@@ -223,6 +226,28 @@ public sealed record DataRecipe
         {
             foreach (var problem in RealWorld.Problems()) yield return "data.realWorld." + problem;
         }
+        if (Emphasis is not null)
+        {
+            foreach (var problem in Emphasis.Problems()) yield return problem;
+        }
+    }
+}
+
+/// <summary>
+/// A subset of the training images weighted up: each crop comes from an image whose file name starts with
+/// <see cref="Prefix"/> with probability <see cref="Share"/>, otherwise from the others (uniformly within each group).
+/// </summary>
+public sealed record EmphasisRecipe
+{
+    /// <summary>File-name prefix in data/DOMAIN/train, e.g. "wesnoth-" for the art set's game portraits.</summary>
+    public required string Prefix { get; init; }
+
+    public double Share { get; init; } = 0.5;
+
+    public IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(Prefix) || Prefix.IndexOfAny(['/', '\\']) >= 0) yield return $"data.emphasis.prefix '{Prefix}' must be a non-empty file-name prefix.";
+        if (Share is <= 0 or > 1 || !double.IsFinite(Share)) yield return $"data.emphasis.share must be in (0, 1]; it is {Share}.";
     }
 }
 

@@ -19,7 +19,12 @@ public sealed class TrainingPairs
     private readonly int scale;
     private readonly ulong seed;
 
-    public TrainingPairs(IReadOnlyList<RgbImage> images, DataRecipe recipe, int scale, ulong seed)
+    // With data.emphasis: the indices of the favoured images and of the others (both in file-name order).
+    private readonly int[] favoured = [];
+    private readonly int[] others = [];
+
+    /// <param name="names">The images' file names, needed when the recipe sets data.emphasis (matched by prefix).</param>
+    public TrainingPairs(IReadOnlyList<RgbImage> images, DataRecipe recipe, int scale, ulong seed, IReadOnlyList<string>? names = null)
     {
         if (images.Count == 0)
         {
@@ -31,10 +36,38 @@ public sealed class TrainingPairs
             throw new TrainingException($"A {small.Width}x{small.Height} training image is smaller than the {recipe.CropSize} px crop.");
         }
         (this.images, this.recipe, this.scale, this.seed) = (images, recipe, scale, seed);
+        if (recipe.Emphasis is { } emphasis)
+        {
+            if (names is null || names.Count != images.Count)
+            {
+                throw new TrainingException("data.emphasis needs the training images' file names to match its prefix against.");
+            }
+            favoured = [.. Enumerable.Range(0, names.Count).Where(i => names[i].StartsWith(emphasis.Prefix, StringComparison.Ordinal))];
+            others = [.. Enumerable.Range(0, names.Count).Except(favoured)];
+            if (favoured.Length == 0)
+            {
+                throw new TrainingException(
+                    $"data.emphasis.prefix '{emphasis.Prefix}' matches none of the {names.Count} images of data/{recipe.Domain}/train; name a file-name prefix that some of them start with.");
+            }
+            if (others.Length == 0 && emphasis.Share < 1)
+            {
+                throw new TrainingException(
+                    $"data.emphasis.prefix '{emphasis.Prefix}' matches every image of data/{recipe.Domain}/train, so a share of {emphasis.Share} has no other images to draw the rest from.");
+            }
+        }
+    }
+
+    /// <summary>The pairs of a recipe's training set, data/DOMAIN/train (file names kept for data.emphasis).</summary>
+    public static TrainingPairs ForRecipe(string dataRoot, TrainingRecipe recipe)
+    {
+        var files = SetFiles(dataRoot, recipe.Data.Domain, "train");
+        return new TrainingPairs(files.Select(RgbImage.Load).ToList(), recipe.Data, recipe.Architecture.Scale, recipe.Seed, files.Select(f => Path.GetFileName(f)).ToList());
     }
 
     /// <summary>Loads every PNG/JPEG of data/DOMAIN/train, refusing a missing or empty data set with the command that builds it.</summary>
-    public static IReadOnlyList<RgbImage> LoadSet(string dataRoot, string domain, string split)
+    public static IReadOnlyList<RgbImage> LoadSet(string dataRoot, string domain, string split) => SetFiles(dataRoot, domain, split).Select(RgbImage.Load).ToList();
+
+    private static List<string> SetFiles(string dataRoot, string domain, string split)
     {
         var folder = Path.Combine(dataRoot, domain, split);
         var files = Directory.Exists(folder)
@@ -45,7 +78,7 @@ public sealed class TrainingPairs
             throw new TrainingException(
                 $"The data set '{domain}' is missing: {folder} holds no images. Build it with `portal data build {domain}`.");
         }
-        return files.Select(RgbImage.Load).ToList();
+        return files;
     }
 
     /// <summary>The batch of one step: low-resolution [N,3,c/s,c/s] and high-resolution [N,3,c,c] tensors.</summary>
@@ -67,7 +100,7 @@ public sealed class TrainingPairs
     {
         var pairSeed = SeededRandom.SeedFrom($"{seed}/{step}/{index}");
         var random = new SeededRandom(pairSeed);
-        var image = images[random.NextInt(0, images.Count - 1)];
+        var image = images[PickImage(random)];
         var crop = recipe.CropSize;
         var x = random.NextInt(0, image.Width - crop);
         var y = random.NextInt(0, image.Height - crop);
@@ -98,6 +131,17 @@ public sealed class TrainingPairs
             low = Degrader.Degrade(high, recipe.RealWorld ?? new DegradationSettings(), scale, pairSeed);
         }
         return (low, high);
+    }
+
+    /// <summary>Uniform over the images; with data.emphasis, first its share decides between the favoured images and the others.</summary>
+    private int PickImage(SeededRandom random)
+    {
+        if (recipe.Emphasis is not { } emphasis)
+        {
+            return random.NextInt(0, images.Count - 1);
+        }
+        var pool = random.NextDouble() < emphasis.Share ? favoured : others;
+        return pool[random.NextInt(0, pool.Length - 1)];
     }
 
     /// <summary>The index whose share holds <paramref name="draw"/> (uniform in [0, 1)) once the shares are scaled to sum to one.</summary>

@@ -37,7 +37,7 @@ public sealed class QuantizationAwareTrainer(TrainingRecipe recipe, TrainingOpti
         {
             set_num_threads(threads);
         }
-        var pairs = new TrainingPairs(TrainingPairs.LoadSet(options.DataRoot, recipe.Data.Domain, "train"), recipe.Data, recipe.Architecture.Scale, recipe.Seed);
+        var pairs = TrainingPairs.ForRecipe(options.DataRoot, recipe);
         var calibration = LoadCalibration(Path.Combine(options.RepositoryRoot, quantization.Calibration));
         var existing = Checkpoint.TryLoadState(RunFolder);
         if (existing is not null && !options.Resume)

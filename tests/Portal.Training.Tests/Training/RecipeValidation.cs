@@ -96,6 +96,37 @@ public sealed class RecipeValidation
     }
 
     [Fact]
+    public void Emphasis_draws_its_share_of_crops_from_the_prefixed_images()
+    {
+        static RgbImage Flat(float value) => new(40, 40, Enumerable.Repeat(value, 3 * 40 * 40).ToArray());
+        string[] names = ["clip-a.png", "wesnoth-b.png", "clip-c.png", "wesnoth-d.png"];
+        RgbImage[] images = [Flat(0.1f), Flat(0.5f), Flat(0.2f), Flat(0.6f)];
+        var recipe = new DataRecipe { Domain = "art", CropSize = 32, CleanFraction = 1, Emphasis = new EmphasisRecipe { Prefix = "wesnoth-", Share = 0.8 } };
+        var pairs = new TrainingPairs(images, recipe, scale: 4, seed: 11, names);
+        var favoured = Enumerable.Range(0, 400).Count(i => pairs.Pair(step: i / 4, i % 4).High.Planes[0] >= 0.5f);
+        Assert.InRange(favoured, 290, 350);
+        Assert.Equal(pairs.Pair(step: 9, 2).High.Planes, new TrainingPairs(images, recipe, scale: 4, seed: 11, names).Pair(step: 9, 2).High.Planes);
+
+        var plain = new TrainingPairs(images, recipe with { Emphasis = null }, scale: 4, seed: 11);
+        Assert.InRange(Enumerable.Range(0, 400).Count(i => plain.Pair(step: i / 4, i % 4).High.Planes[0] >= 0.5f), 160, 240);
+    }
+
+    [Fact]
+    public void An_emphasis_that_matches_no_image_or_has_a_bad_share_is_refused_with_a_sentence()
+    {
+        var image = new RgbImage(40, 40, new float[3 * 40 * 40]);
+        var recipe = new DataRecipe { Domain = "art", CropSize = 32, Emphasis = new EmphasisRecipe { Prefix = "portrait-", Share = 0.5 } };
+        var none = Assert.Throws<TrainingException>(() => new TrainingPairs([image, image], recipe, scale: 4, seed: 1, ["clip-a.png", "wesnoth-b.png"]));
+        Assert.Contains("data.emphasis.prefix 'portrait-' matches none of the 2 images of data/art/train", none.Message);
+        var every = Assert.Throws<TrainingException>(() => new TrainingPairs([image], recipe, scale: 4, seed: 1, ["portrait-a.png"]));
+        Assert.Contains("matches every image of data/art/train", every.Message);
+        Assert.Contains("data.emphasis.share must be in (0, 1]; it is 0.",
+            Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "emphasis": { "prefix": "wesnoth-", "share": 0 } } }""").Message);
+        Assert.Contains("unknown key 'weight'",
+            Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "emphasis": { "prefix": "wesnoth-", "weight": 2 } } }""").Message);
+    }
+
+    [Fact]
     public void A_photo_set_without_its_packages_is_refused_naming_them()
     {
         var empty = Directory.CreateTempSubdirectory("portal-photo-").FullName;
