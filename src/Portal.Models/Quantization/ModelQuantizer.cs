@@ -24,12 +24,7 @@ public static class ModelQuantizer
     {
         var tiles = calibrationImages.SelectMany(image => Tiles(image, CalibrationTileSize)).ToList();
         // The equalized model computes the same function; the accuracy checks below still compare with the model as given.
-        var source = new FloatModel(options.Equalization switch
-        {
-            Equalization.Weights => CrossLayerEqualizer.Equalize(floatModel, null, log),
-            Equalization.Activations => CrossLayerEqualizer.Equalize(floatModel, tiles, log),
-            _ => floatModel,
-        });
+        var source = new FloatModel(Equalize(floatModel, tiles, options.Equalization, log));
         // Checked before the long calibration: a mistyped name should fail in seconds, not after it.
         var quantizable = QdqQuantizer.QuantizableConvs(source, options).Select(c => c.Name).ToList();
         var kept = KeptInFloat(options, quantizable);
@@ -106,6 +101,20 @@ public static class ModelQuantizer
         var searched = ranked.Take(hit).ToHashSet(StringComparer.Ordinal);
         return new QuantizedModel(model, convs.Count - searched.Count, [.. kept.Order(StringComparer.Ordinal), .. ranked.Where(searched.Contains)], psnr);
     }
+
+    /// <summary>
+    /// The float model with its channels balanced as <c>--equalize</c> does before quantizing (the same function, other
+    /// weights), tiled from the calibration images as the quantizer tiles them; a quantization-aware run starts from it.
+    /// </summary>
+    public static byte[] Equalize(byte[] floatModel, IReadOnlyList<RgbImage> calibrationImages, Equalization equalization, Action<string>? log = null) =>
+        Equalize(floatModel, calibrationImages.SelectMany(image => Tiles(image, CalibrationTileSize)).ToList(), equalization, log);
+
+    private static byte[] Equalize(byte[] floatModel, List<RgbImage> tiles, Equalization equalization, Action<string>? log) => equalization switch
+    {
+        Equalization.Weights => CrossLayerEqualizer.Equalize(floatModel, null, log),
+        Equalization.Activations => CrossLayerEqualizer.Equalize(floatModel, tiles, log),
+        _ => floatModel,
+    };
 
     /// <summary>The convolutions the options name to keep in float; a name that is not a quantizable convolution of this model is an error, not a silent no-op.</summary>
     private static HashSet<string> KeptInFloat(QuantizationOptions options, IReadOnlyList<string> quantizable)

@@ -53,7 +53,7 @@ public sealed class QuantizationAwareTrainer(TrainingRecipe recipe, TrainingOpti
         random.manual_seed((long)(recipe.Seed & 0x7FFFFFFF));
         using var teacher = (SrvggCompact)recipe.Architecture.Create();
         using var student = (SrvggCompact)recipe.Architecture.Create();
-        var initBytes = File.ReadAllBytes(initPath);
+        var initBytes = Models.Quantization.ModelQuantizer.Equalize(File.ReadAllBytes(initPath), calibration, quantization.Equalize, progressOutput.WriteLine);
         teacher.LoadOnnx(initBytes, recipe.InitFrom!);
         student.LoadOnnx(initBytes, recipe.InitFrom!);
         teacher.eval();

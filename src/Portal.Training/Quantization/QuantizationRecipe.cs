@@ -1,3 +1,5 @@
+using Portal.Models.Quantization;
+
 namespace Portal.Training.Quantization;
 
 /// <summary>
@@ -25,6 +27,12 @@ public sealed record QuantizationRecipe
 
     /// <summary>Measure the simulated int8 model against the float one on the calibration tiles every this many steps.</summary>
     public int MeasureEvery { get; init; } = 50;
+
+    /// <summary>
+    /// Start from the float model with its channels balanced as <c>models quantize --equalize</c> does (the same function,
+    /// so the teacher is unchanged; the ranges start where post-training quantization measures best).
+    /// </summary>
+    public Equalization Equalize { get; init; } = Equalization.None;
 
     /// <summary>The calibration images, relative to the repository root (the quantizer's default folder).</summary>
     public string Calibration { get; init; } = "models/calibration";

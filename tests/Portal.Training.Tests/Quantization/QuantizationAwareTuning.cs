@@ -77,6 +77,50 @@ public sealed class QuantizationAwareTuning
         Assert.True(File.Exists(result.ModelPath));
     }
 
+    [Fact]
+    public void A_run_that_starts_from_the_equalized_model_exports_other_weights_with_the_same_function()
+    {
+        using var data = new TinyDataSet(images: 2, size: 48);
+        random.manual_seed(5);
+        byte[] original;
+        using (var start = new SrvggCompact(features: 8, convolutions: 3, scale: 2))
+        {
+            original = start.ToOnnx("start");
+        }
+        File.WriteAllBytes(Path.Combine(data.Root, "start.onnx"), original);
+        var calibrationFolder = Path.Combine(data.Root, "calibration");
+        Directory.CreateDirectory(calibrationFolder);
+        TinyDataSet.Pattern(40, 61).Save(Path.Combine(calibrationFolder, "tile.png"));
+        var recipe = TinyDataSet.Recipe("equalized", steps: 10) with
+        {
+            Architecture = new ArchitectureRecipe { Type = ArchitectureKind.SrvggCompact, Scale = 2, Features = 8, Convolutions = 3 },
+            InitFrom = "start.onnx",
+            Quantization = new QuantizationRecipe { WeightBits = 8, Equalize = Equalization.Activations, Calibration = "calibration" },
+        };
+
+        // Stopped before the first step: what it exports is the model it starts from.
+        var trainer = new QuantizationAwareTrainer(recipe, data.Options(stopAt: 0) with { RepositoryRoot = data.Root }, TextWriter.Null);
+        var exported = File.ReadAllBytes(Path.Combine(trainer.Run().RunFolder, "equalized.onnx"));
+
+        using var before = new OnnxUpscaler(original);
+        using var after = new OnnxUpscaler(exported);
+        var image = TinyDataSet.Pattern(40, 62);
+        var expected = before.Upscale(image).Planes;
+        var actual = after.Upscale(image).Planes;
+        var largest = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(largest < 1e-4, $"the equalized start differs from the float model by up to {largest}");
+        // The weights themselves moved: equalization rescaled channels rather than leaving the model as it was.
+        var weightChange = WeightsOf(original).Zip(WeightsOf(exported), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(weightChange > 1e-2, $"the largest weight change is {weightChange}; equalization did nothing");
+    }
+
+    private static float[] WeightsOf(byte[] onnx)
+    {
+        using var network = new SrvggCompact(features: 8, convolutions: 3, scale: 2);
+        network.LoadOnnx(onnx, "weights");
+        return [.. network.parameters().SelectMany(p => p.data<float>().ToArray())];
+    }
+
     private static double Psnr(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
