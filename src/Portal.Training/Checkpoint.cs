@@ -12,7 +12,7 @@ public static class Checkpoint
 {
     public sealed record State(int Step, List<StepRecord> History);
 
-    public sealed record StepRecord(int Step, double Loss, double L1, double LearningRate, double Seconds, long RssBytes, double DataSeconds = 0);
+    public sealed record StepRecord(int Step, double Loss, double L1, double LearningRate, double Seconds, long RssBytes, double DataSeconds = 0, double? FaceIdentity = null);
 
     public static string FolderOf(string runFolder) => Path.Combine(runFolder, "checkpoint");
 

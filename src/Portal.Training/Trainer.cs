@@ -55,6 +55,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
         ema.to(device);
         discriminator?.to(device);
         using var anchor = StartAnchor.Create(recipe, generator, device);
+        using var faces = FaceIdentityTerm.Create(recipe, options, device);
         var optimizer = optim.AdamW(generator.parameters(), recipe.Optimizer.LearningRate, recipe.Optimizer.Beta1, recipe.Optimizer.Beta2,
             weight_decay: recipe.Optimizer.WeightDecay);
         var discriminatorOptimizer = discriminator is null ? null
@@ -86,6 +87,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
                 group.LearningRate = learningRate;
             }
             double loss = 0, l1Value = 0, dataSeconds = 0;
+            double? faceIdentity = null;
             optimizer.zero_grad();
             discriminatorOptimizer?.zero_grad();
             using (var scope = NewDisposeScope())
@@ -128,6 +130,12 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
                     l1Value += l1.item<float>() * share;
                     outputs.Add(output.detach());
                 }
+                if (faces is not null)
+                {
+                    double faceLoss;
+                    (faceLoss, faceIdentity) = faces.Backward(generator, step, chunk == 1 ? 1 : recipe.Data.FaceBatch, device);
+                    loss += faceLoss;
+                }
                 RequireFiniteGradients(generator, step);
                 optimizer.step();
                 if (discriminator is not null && discriminatorOptimizer is not null)
@@ -152,7 +160,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
             {
                 throw new TrainingException($"The loss became {loss} at step {step + 1} (L1 {l1Value}); the last checkpoint is kept. Lower the learning rate or check the data.");
             }
-            history.Add(new Checkpoint.StepRecord(step + 1, loss, l1Value, learningRate, clock.Elapsed.TotalSeconds, Environment.WorkingSet, dataSeconds));
+            history.Add(new Checkpoint.StepRecord(step + 1, loss, l1Value, learningRate, clock.Elapsed.TotalSeconds, Environment.WorkingSet, dataSeconds, faceIdentity));
             progress.Report(step + 1, loss);
             var done = step + 1;
             if (done % recipe.CheckpointEvery == 0 || done == stop)
@@ -252,10 +260,10 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
     internal static void WriteHistory(string runFolder, List<Checkpoint.StepRecord> history)
     {
         using var writer = new StreamWriter(Path.Combine(runFolder, "loss.csv"));
-        writer.WriteLine("step,loss,l1,learning_rate,seconds,rss_bytes,data_seconds");
+        writer.WriteLine("step,loss,l1,learning_rate,seconds,rss_bytes,data_seconds,face_identity");
         foreach (var r in history)
         {
-            writer.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Step},{r.Loss:G6},{r.L1:G6},{r.LearningRate:G4},{r.Seconds:F3},{r.RssBytes},{r.DataSeconds:F3}"));
+            writer.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Step},{r.Loss:G6},{r.L1:G6},{r.LearningRate:G4},{r.Seconds:F3},{r.RssBytes},{r.DataSeconds:F3},{r.FaceIdentity:G6}"));
         }
     }
 }

@@ -126,6 +126,14 @@ public sealed record TrainingRecipe
         {
             problems.Add("losses.anchor and losses.startWeights need initFrom (the start to stay close to).");
         }
+        if (Losses.Face > 0 && Data.FaceBatch < 1)
+        {
+            problems.Add("losses.face needs data.faceBatch of at least 1 (face crops per step).");
+        }
+        if (Quantization is not null && (Losses.Face > 0 || Data.FaceBatch > 0))
+        {
+            problems.Add("losses.face and data.faceBatch do not apply to quantization-aware runs.");
+        }
         problems.AddRange(Optimizer.Problems());
         if (Steps < 1) problems.Add($"steps must be at least 1; it is {Steps}.");
         if (BatchSize < 1) problems.Add($"batchSize must be at least 1; it is {BatchSize}.");
@@ -205,6 +213,9 @@ public sealed record DataRecipe
     /// <summary>Draws a fixed share of the crops from the training images whose file names start with a prefix (e.g. the painted portraits).</summary>
     public EmphasisRecipe? Emphasis { get; init; }
 
+    /// <summary>Face crops (data/DOMAIN/faces/, `portal data faces DOMAIN`) per step, degraded like the other pairs, for <see cref="LossRecipe.Face"/>.</summary>
+    public int FaceBatch { get; init; }
+
     public IEnumerable<string> Problems(int scale)
     {
         if (string.IsNullOrWhiteSpace(Domain) || Domain.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) yield return $"data.domain '{Domain}' must be a plain name.";
@@ -218,6 +229,7 @@ public sealed record DataRecipe
         {
             yield return $"data.trackShares must be three non-negative shares [light, medium, heavy] with a positive sum; it is [{string.Join(", ", TrackShares)}].";
         }
+        if (FaceBatch is < 0 or > 64) yield return $"data.faceBatch must be 0..64; it is {FaceBatch}.";
         if (TrackShares is not null && Degradation != DegradationKind.Tracks)
         {
             yield return "data.trackShares only applies to the \"tracks\" degradation.";
@@ -279,6 +291,9 @@ public sealed record LossRecipe
     /// <summary>Weight of the summed squared distance of the weights to the start's (L2-SP, <see cref="Losses.StartAnchor"/>); needs initFrom.</summary>
     public double StartWeights { get; init; }
 
+    /// <summary>Weight of the face identity distance (<see cref="Losses.FaceIdentityLoss"/>) on data.faceBatch face crops per step.</summary>
+    public double Face { get; init; }
+
     public int DiscriminatorFeatures { get; init; } = 32;
 
     public double DiscriminatorLearningRate { get; init; } = 1e-4;
@@ -291,6 +306,7 @@ public sealed record LossRecipe
         if (Feature < 0) yield return $"losses.feature must not be negative; it is {Feature}.";
         if (Anchor < 0) yield return $"losses.anchor must not be negative; it is {Anchor}.";
         if (StartWeights < 0) yield return $"losses.startWeights must not be negative; it is {StartWeights}.";
+        if (Face < 0) yield return $"losses.face must not be negative; it is {Face}.";
         if (L1 + Fft + Gan + Feature + Anchor <= 0) yield return "losses: at least one weight must be positive.";
         if (DiscriminatorFeatures is < 4 or > 256) yield return $"losses.discriminatorFeatures must be 4..256; it is {DiscriminatorFeatures}.";
     }

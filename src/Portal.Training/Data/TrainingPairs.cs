@@ -65,9 +65,11 @@ public sealed class TrainingPairs
     }
 
     /// <summary>Loads every PNG/JPEG of data/DOMAIN/train, refusing a missing or empty data set with the command that builds it.</summary>
-    public static IReadOnlyList<RgbImage> LoadSet(string dataRoot, string domain, string split) => SetFiles(dataRoot, domain, split).Select(RgbImage.Load).ToList();
+    public static IReadOnlyList<RgbImage> LoadSet(string dataRoot, string domain, string split) =>
+        SetFiles(dataRoot, domain, split).Select(RgbImage.Load).ToList();
 
-    private static List<string> SetFiles(string dataRoot, string domain, string split)
+    /// <summary>The PNG/JPEG files of data/DOMAIN/SPLIT in ordinal order, refusing a missing or empty data set with the command that builds it.</summary>
+    public static IReadOnlyList<string> SetFiles(string dataRoot, string domain, string split)
     {
         var folder = Path.Combine(dataRoot, domain, split);
         var files = Directory.Exists(folder)
