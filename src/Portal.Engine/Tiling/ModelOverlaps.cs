@@ -31,6 +31,8 @@ public static class ModelOverlaps
     private static readonly Dictionary<string, int> ById = new(StringComparer.OrdinalIgnoreCase)
     {
         ["realesrgan-x4fast-x4"] = 16,
+        // Trained here from x4fast: the same 32 body convs, so the same context (checked by TiledMatchesUntiled).
+        ["photo-x2"] = 16,
     };
 
     /// <summary>Used for an unknown family: generous, costs speed not quality.</summary>

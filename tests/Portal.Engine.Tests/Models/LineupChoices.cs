@@ -95,10 +95,9 @@ public sealed class LineupChoices : IDisposable
     }
 
     [Theory]
-    [InlineData(2, QualityLevel.Balanced, "realesrgan-x4fast-x4", false, "esrgan-legacy-psnr-small-x2")]
     [InlineData(3, QualityLevel.Balanced, "realesrgan-x4fast-x4", false, "esrgan-medium-x3")]
     [InlineData(3, QualityLevel.Ultra, "realesrgan-x4plus-x4", true, "esrgan-thick-x3")]
-    public void Compressed_or_noisy_photos_at_x2_and_x3_get_a_real_world_x4_model_shrunk(int scale, QualityLevel level, string degradedModel, bool restored, string cleanModel)
+    public void Compressed_or_noisy_photos_at_x3_get_a_real_world_x4_model_shrunk(int scale, QualityLevel level, string degradedModel, bool restored, string cleanModel)
     {
         var degraded = LineupRules.Current.Choose(ContentType.Photo, scale, level, InputCondition.Degraded);
         var clean = LineupRules.Current.Choose(ContentType.Photo, scale, level, InputCondition.Clean);

@@ -17,6 +17,7 @@ public sealed class ModelsPageIsPublic(PortalFactory factory) : IClassFixture<Po
         Assert.Contains("data-testid=\"lineup-art\"", page, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"lineup-text\"", page, StringComparison.Ordinal);
         Assert.Contains("<code>text-x2</code>", page, StringComparison.Ordinal);
+        Assert.Contains("compressed or noisy: <code>photo-x2</code>", page, StringComparison.Ordinal);
         Assert.Contains("<code>esrgan-thick-x4</code>", page, StringComparison.Ordinal);
         Assert.Contains("not offered", page, StringComparison.Ordinal);
         Assert.Contains("quantization tables", page, StringComparison.Ordinal);
