@@ -54,13 +54,15 @@ public sealed class ExportMatchesForwardPass
         Assert.True(worst <= Tolerance, $"largest difference {worst:E2} exceeds {Tolerance:E0}");
     }
 
-    [Fact]
-    public void The_shipped_text_model_loads_into_its_recipes_architecture_and_matches_onnx_runtime()
+    [Theory]
+    [InlineData("text-x2", "text-x2-more.json")]
+    [InlineData("photo-x2", "photo-x2-anchor-wes.json")]
+    public void A_shipped_trained_model_loads_into_its_recipes_architecture_and_matches_onnx_runtime(string id, string recipeFile)
     {
-        var recipe = TrainingRecipe.Load(Path.Combine(RepositoryPaths.Models, "recipes", "text-x2-more.json"));
-        var path = Path.Combine(RepositoryPaths.Models, "text-x2.onnx");
+        var recipe = TrainingRecipe.Load(Path.Combine(RepositoryPaths.Models, "recipes", recipeFile));
+        var path = Path.Combine(RepositoryPaths.Models, id + ".onnx");
         using var network = recipe.Architecture.Create();
-        network.LoadOnnx(File.ReadAllBytes(path), "text-x2.onnx");
+        network.LoadOnnx(File.ReadAllBytes(path), id + ".onnx");
         network.eval();
         var image = RandomImage(width: 17, height: 11, seed: 9);
         var expected = TorchForward(network, image);
@@ -68,7 +70,7 @@ public sealed class ExportMatchesForwardPass
         var actual = shipped.Upscale(image);
         var worst = expected.Zip(actual.Planes, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(worst <= Tolerance, $"largest difference {worst:E2} exceeds {Tolerance:E0}");
-        var manifest = Portal.Models.ModelManifest.Load(Path.Combine(RepositoryPaths.Models, "manifest.json")).FindById("text-x2")!;
+        var manifest = Portal.Models.ModelManifest.Load(Path.Combine(RepositoryPaths.Models, "manifest.json")).FindById(id)!;
         Assert.Equal(manifest.Parameters, network.ParameterCount);
     }
 
