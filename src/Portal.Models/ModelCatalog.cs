@@ -149,34 +149,12 @@ public static class ModelCatalog
         });
         // Trained by this project from scratch on text pages it renders from Debian fonts (models/recipes/text-x2.json), then
         // trained on twice (models/recipes/text-x2-long.json, then models/recipes/text-x2-more.json, the recipe of the shipped weights).
-        models.Add(new ModelDefinition
-        {
-            Id = "text-x2",
-            Family = "srvgg-compact",
-            ContentType = ContentType.Text,
-            Scale = 2,
-            SourceRange = 1f,
-            Source = TextX2Recipe,
-            Licence = "Project-trained",
-            LicenceFile = "licences/project-trained-models.md",
-            Committed = true,
-            Notes = "Trained here for text and screenshots: keeps glyph edges sharp without ringing; not meant for photos.",
-        });
+        models.Add(Trained("text-x2", ContentType.Text, TextX2Recipe,
+            "Trained here for text and screenshots: keeps glyph edges sharp without ringing; not meant for photos."));
         // Fine-tuned here at x2 from x4fast shrunk 2x2 (models/recipes/photo-x2-anchor-wes.json: Debian wallpapers, a tenth of the crops
         // painted game portraits), then blended 0.7 with that start (docs/TRAINING.md); serves compressed or noisy photos at x2.
-        models.Add(new ModelDefinition
-        {
-            Id = "photo-x2",
-            Family = "srvgg-compact",
-            ContentType = ContentType.Photo,
-            Scale = 2,
-            SourceRange = 1f,
-            Source = PhotoX2Recipe,
-            Licence = "Project-trained",
-            LicenceFile = "licences/project-trained-models.md",
-            Committed = true,
-            Notes = "Trained here for compressed or noisy photos at x2: realesrgan-x4fast fine-tuned at x2 with painted portraits in the mix, blended 0.7 with its start; fewer artefacts than x4fast shrunk, faces kept closer.",
-        });
+        models.Add(Trained("photo-x2", ContentType.Photo, PhotoX2Recipe,
+            "Trained here for compressed or noisy photos at x2: realesrgan-x4fast fine-tuned at x2 with painted portraits in the mix, blended 0.7 with its start; fewer artefacts than x4fast shrunk, faces kept closer."));
         return models;
     }
 
@@ -194,6 +172,22 @@ public static class ModelCatalog
     /// </summary>
     public static ModelSource PhotoX2Recipe => new("portal-training", "1",
         "sha512-2R70D+CwUzs/9O+WLWQ74TgeBkluuAVJexJfxAwIzhmHguKg2EHqIhCLwrAfcihUwr7MqdMgNi2BJcnwfTPPng==", "models/recipes/photo-x2-anchor-wes.json", SourceFormat.Trained);
+
+    /// <summary>A committed x2 SRVGG-compact model trained by this project, under the project's licence note.</summary>
+    private static ModelDefinition Trained(string id, ContentType contentType, ModelSource recipe, string notes) =>
+        new()
+        {
+            Id = id,
+            Family = "srvgg-compact",
+            ContentType = contentType,
+            Scale = 2,
+            SourceRange = 1f,
+            Source = recipe,
+            Licence = "Project-trained",
+            LicenceFile = "licences/project-trained-models.md",
+            Committed = true,
+            Notes = notes,
+        };
 
     private const string RealWorldGanNote =
         "Real-world GAN (Real-ESRGAN general): removes JPEG blocks and noise, but smooths fine texture and can alter faces.";

@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using Portal.Models;
+
+namespace Portal.Engine.Tests.Support;
+
+/// <summary>A model this project trained: the catalog pins its recipe by SHA-512 and the manifest entry agrees.</summary>
+internal static class TrainedModelPin
+{
+    public static ModelEntry Check(string id, ContentType content)
+    {
+        var definition = ModelCatalog.Find(id)!;
+        Assert.Equal(SourceFormat.Trained, definition.Source.Format);
+        var recipe = File.ReadAllBytes(Path.Combine(RepoPaths.Models, "..", definition.Source.Path));
+        Assert.Equal("sha512-" + Convert.ToBase64String(SHA512.HashData(recipe)), definition.Source.Integrity);
+
+        var entry = ModelManifest.Load(Path.Combine(RepoPaths.Models, "manifest.json")).FindById(id)!;
+        Assert.Equal(definition.Source, entry.Source);
+        Assert.Equal(content, entry.ContentType);
+        Assert.True(entry.Committed);
+        Assert.True(File.Exists(Path.Combine(RepoPaths.Models, entry.LicenceFile)));
+        return entry;
+    }
+}
