@@ -20,7 +20,12 @@ internal static class EvaluateTextCommand
         var models = new Option<string[]>("--model") { Description = "Extra ONNX models to measure (repeatable)." };
         var scale = new Option<int>("--scale") { Description = "Scale to measure.", DefaultValueFactory = _ => 2 };
         var quality = new Option<int>("--jpeg-quality") { Description = "JPEG quality of the compressed track.", DefaultValueFactory = _ => 75 };
-        var crops = new Option<string?>("--crops") { Description = "Write a PNG of the same crop from every method (JPEG track) here." };
+        var crops = new Option<string?>("--crops") { Description = "Write a PNG of the same crop from every method (one row per track) here." };
+        var cropSpecs = new Option<string[]>("--crop")
+        {
+            Description = "The window the --crops picture shows, as label:image.png:left,top,size in the original's pixels (repeatable; several write FILE-LABEL.png). "
+                + "Default: the top left 120x80 of the first held-out page, or with --tracks the top centre 128 px of the first image.",
+        };
         var data = new Option<string?>("--data") { Description = "Data folder (default: data/ in the repository)." };
         var onlyGiven = new Option<bool>("--only-given") { Description = "Measure only the --model files beside bicubic and lanczos3, not every installed model." };
         var tracks = new Option<string[]>("--tracks")
@@ -32,7 +37,7 @@ internal static class EvaluateTextCommand
         var images = new Option<string?>("--images") { Description = "With --tracks: the image folder (default: models/evaluation/photos)." };
         var command = new Command("evaluate", "Measure models on a domain's held-out images, clean and JPEG, beside bicubic and lanczos3.")
         {
-            Options = { domain, models, scale, quality, crops, data, onlyGiven, tracks, images },
+            Options = { domain, models, scale, quality, crops, cropSpecs, data, onlyGiven, tracks, images },
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -40,14 +45,20 @@ internal static class EvaluateTextCommand
             var s = parseResult.GetValue(scale);
             try
             {
+                var windows = ParseCrops(parseResult.GetValue(cropSpecs) ?? []);
                 if (parseResult.GetValue(tracks) is { Length: > 0 } trackNames)
                 {
                     var parsed = EvaluateTracks.ParseTracks(trackNames) ?? throw new TrainingException("--tracks takes clean, light, medium, heavy or all.");
                     return Task.FromResult(EvaluateTrainedTracks.Run(root, parseResult.GetValue(images) ?? Path.Combine(root, "models", "evaluation", "photos"), s, parsed,
-                        parseResult.GetValue(models) ?? [], parseResult.GetValue(crops), cancellationToken));
+                        parseResult.GetValue(models) ?? [], parseResult.GetValue(crops), windows, cancellationToken));
                 }
-                var originals = TrainingPairs.LoadSet(parseResult.GetValue(data) ?? Path.Combine(root, "data"), parseResult.GetValue(domain)!, "heldout")
-                    .Select(i => ModelEvaluator.CropToMultiple(i, s)).ToList();
+                var pages = TrainingPairs.SetFiles(parseResult.GetValue(data) ?? Path.Combine(root, "data"), parseResult.GetValue(domain)!, "heldout")
+                    .Select(f => new EvaluationImage(Path.GetFileName(f), ModelEvaluator.CropToMultiple(RgbImage.Load(f), s))).ToList();
+                var originals = pages.Select(p => p.Image).ToList();
+                // Default window: the first page's top left, where its glyphs are.
+                var sheets = EvaluateTrainedTracks.ComparisonSheets(pages, s,
+                    windows.Count > 0 || parseResult.GetValue(crops) is null ? windows : [new CropSpec("text", pages[0].Name, 0, 0, 120 / s * s)], parseResult.GetValue(crops));
+                var jpegTrack = $"JPEG q{parseResult.GetValue(quality)}";
                 var clean = originals.Select(o => Resampler.Resize(o, o.Width / s, o.Height / s, Resampler.Kernel.Bicubic).Quantized()).ToList();
                 var jpeg = clean.Select(c => Degrader.Jpeg(c, parseResult.GetValue(quality)).Quantized()).ToList();
                 var store = Portal.Models.ModelStore.ForRepository(root, Console.WriteLine);
@@ -65,7 +76,6 @@ internal static class EvaluateTextCommand
                 }
                 Console.WriteLine($"| method | PSNR-Y clean (dB) | SSIM clean | PSNR-Y JPEG q{parseResult.GetValue(quality)} (dB) | SSIM JPEG |");
                 Console.WriteLine("|---|---:|---:|---:|---:|");
-                var cropTiles = new List<RgbImage>();
                 foreach (var (name, run, _) in methods)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -75,15 +85,19 @@ internal static class EvaluateTextCommand
                     double Ssim(List<RgbImage> outs) => outs.Select((o, i) => ImageQuality.Ssim(originals[i], o, s)).Average();
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {name} | {Psnr(cleanOut):F2} | {Ssim(cleanOut):F4} | {Psnr(jpegOut):F2} | {Ssim(jpegOut):F4} |"));
-                    cropTiles.Add(Crop(jpegOut[0]));
+                    foreach (var (spec, sheet, _) in sheets)
+                    {
+                        var page = pages.FindIndex(p => p.Name == spec.ImageName);
+                        sheet.Add("clean", name, clean[page], cleanOut[page], originals[page]);
+                        sheet.Add(jpegTrack, name, jpeg[page], jpegOut[page], originals[page]);
+                    }
                 }
-                if (parseResult.GetValue(crops) is { } cropPath)
+                foreach (var (spec, sheet, file) in sheets)
                 {
-                    var tiles = new List<RgbImage> { Crop(Preview.Nearest(jpeg[0], s)) };
-                    tiles.AddRange(cropTiles);
-                    tiles.Add(Crop(originals[0]));
-                    Preview.Zoom(Preview.SideBySide(tiles), 2).Save(cropPath);
-                    Console.WriteLine($"Crops (JPEG input nearest-upscaled, then {string.Join(", ", methods.Select(m => m.Name))}, then the original): {cropPath}");
+                    // Shown at 2x: glyph edges are a pixel or two wide.
+                    sheet.Render(zoom: 2).Save(file);
+                    Console.WriteLine($"Crop '{spec.Label}' of {spec.ImageName} at 2x (rows clean, {jpegTrack}; columns input nearest-upscaled, "
+                        + $"{string.Join(", ", methods.Select(m => m.Name))}, original): {file}");
                 }
                 foreach (var method in methods)
                 {
@@ -100,6 +114,15 @@ internal static class EvaluateTextCommand
         return command;
     }
 
-    /// <summary>A 120x80 window on the page's top left text, where glyphs are.</summary>
-    private static RgbImage Crop(RgbImage image) => TrainingPairs.Crop(image, 0, 0, Math.Min(120, image.Width), Math.Min(80, image.Height));
+    private static List<CropSpec> ParseCrops(string[] values)
+    {
+        try
+        {
+            return values.Select(CropSpec.Parse).ToList();
+        }
+        catch (FormatException error)
+        {
+            throw new TrainingException(error.Message);
+        }
+    }
 }

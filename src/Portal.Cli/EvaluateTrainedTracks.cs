@@ -15,7 +15,7 @@ namespace Portal.Cli;
 internal static class EvaluateTrainedTracks
 {
     public static int Run(string root, string imagesFolder, int scale, IReadOnlyList<EvaluationTrack> tracks, IReadOnlyList<string> modelPaths,
-        string? cropsPath, CancellationToken cancellationToken)
+        string? cropsPath, IReadOnlyList<CropSpec> cropSpecs, CancellationToken cancellationToken)
     {
         var missing = modelPaths.Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0)
@@ -27,6 +27,7 @@ internal static class EvaluateTrainedTracks
         {
             throw new TrainingException($"{imagesFolder} holds no images to evaluate on.");
         }
+        var sheets = ComparisonSheets(images, scale, cropSpecs, cropsPath);
         var modelsDirectory = Path.Combine(root, "models");
         using var features = new DeepFeatureDistance(modelsDirectory);
         using var faces = new FaceIdentityDrift(modelsDirectory);
@@ -36,9 +37,14 @@ internal static class EvaluateTrainedTracks
         {
             OnOutput = cropsPath is null ? null : (method, track, original, input, output) =>
             {
-                if (original.Name == images[0].Name)
+                if (sheets.Count == 0 && original.Name == images[0].Name)
                 {
                     crops.Add((method, track, input, output.Quantized(), original.Image));
+                }
+                // The named crops leave bicubic out: lanczos3 is the resampler the shipping comparison names.
+                foreach (var (spec, sheet, _) in sheets.Where(s => s.Spec.ImageName == original.Name && method != ModelEvaluator.Bicubic))
+                {
+                    sheet.Add(track.ToString().ToLowerInvariant(), method, input, output, original.Image);
                 }
             },
         };
@@ -72,7 +78,45 @@ internal static class EvaluateTrainedTracks
             Preview.Stack(rows).Save(cropsPath);
             Console.WriteLine($"Crops of {images[0].Name} (per track: input nearest-upscaled, {string.Join(", ", crops.Where(c => c.Track == tracks[0]).Select(c => c.Method))}, original): {cropsPath}");
         }
+        foreach (var (spec, sheet, file) in sheets)
+        {
+            sheet.Render().Save(file);
+            Console.WriteLine($"Crop '{spec.Label}' of {spec.ImageName} (rows {string.Join(", ", sheet.Layout.Select(r => r.Track))}; "
+                + $"columns input nearest-upscaled, {string.Join(", ", sheet.Layout[0].Methods)}, original): {file}");
+        }
         return 0;
+    }
+
+    /// <summary>
+    /// One picture per --crop, checked before the long run: the image must be in the folder and the window must fit it
+    /// (after its crop to a multiple of the scale). One crop is written to the --crops file; several to FILE-LABEL.png.
+    /// </summary>
+    internal static List<(CropSpec Spec, ComparisonCrops Sheet, string File)> ComparisonSheets(
+        IReadOnlyList<EvaluationImage> images, int scale, IReadOnlyList<CropSpec> specs, string? cropsPath)
+    {
+        if (specs.Count == 0)
+        {
+            return [];
+        }
+        if (cropsPath is null)
+        {
+            throw new TrainingException("--crop needs --crops FILE: the file the crop pictures are written to.");
+        }
+        var sheets = new List<(CropSpec, ComparisonCrops, string)>();
+        foreach (var spec in specs)
+        {
+            var image = images.FirstOrDefault(i => i.Name == spec.ImageName)
+                ?? throw new TrainingException($"The crop '{spec.Label}' names {spec.ImageName}, which is not among the images ({string.Join(", ", images.Select(i => i.Name))}).");
+            var (width, height) = (image.Image.Width / scale * scale, image.Image.Height / scale * scale);
+            if (spec.Left + spec.Size > width || spec.Top + spec.Size > height || spec.Left % scale != 0 || spec.Top % scale != 0 || spec.Size % scale != 0)
+            {
+                throw new TrainingException($"The crop '{spec.Label}' ({spec.Left},{spec.Top} of {spec.Size} px) must fit {spec.ImageName} ({width}x{height} at x{scale}) "
+                    + $"with its edges and side on multiples of {scale}.");
+            }
+            var file = specs.Count == 1 ? cropsPath : Path.Combine(Path.GetDirectoryName(cropsPath) ?? "", $"{Path.GetFileNameWithoutExtension(cropsPath)}-{spec.Label}.png");
+            sheets.Add((spec, new ComparisonCrops(spec.Left, spec.Top, spec.Size, spec.Size, scale), file));
+        }
+        return sheets;
     }
 
     private static RgbImage Window(RgbImage image)
