@@ -85,7 +85,8 @@ internal static class EvaluateTextCommand
                     double Ssim(List<RgbImage> outs) => outs.Select((o, i) => ImageQuality.Ssim(originals[i], o, s)).Average();
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {name} | {Psnr(cleanOut):F2} | {Ssim(cleanOut):F4} | {Psnr(jpegOut):F2} | {Ssim(jpegOut):F4} |"));
-                    foreach (var (spec, sheet, _) in sheets)
+                    // As with --tracks, the crops leave bicubic out: lanczos3 is the resampler the comparison names.
+                    foreach (var (spec, sheet, _) in sheets.Where(_ => name != ModelEvaluator.Bicubic))
                     {
                         var page = pages.FindIndex(p => p.Name == spec.ImageName);
                         sheet.Add("clean", name, clean[page], cleanOut[page], originals[page]);
@@ -97,7 +98,7 @@ internal static class EvaluateTextCommand
                     // Shown at 2x: glyph edges are a pixel or two wide.
                     sheet.Render(zoom: 2).Save(file);
                     Console.WriteLine($"Crop '{spec.Label}' of {spec.ImageName} at 2x (rows clean, {jpegTrack}; columns input nearest-upscaled, "
-                        + $"{string.Join(", ", methods.Select(m => m.Name))}, original): {file}");
+                        + $"{string.Join(", ", sheet.Layout[0].Methods)}, original): {file}");
                 }
                 foreach (var method in methods)
                 {
