@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Portal.Models.Degradation;
 using Portal.Models.Evaluation;
+using Portal.Models.Evaluation.Metrics;
 using Portal.Training;
 using Portal.Training.Data;
 
@@ -27,6 +28,7 @@ internal static class EvaluateTextCommand
                 + "Default: the top left 120x80 of the first held-out page, or with --tracks the top centre 128 px of the first image.",
         };
         var data = new Option<string?>("--data") { Description = "Data folder (default: data/ in the repository)." };
+        var deepFeatures = new Option<bool>("--deep-features") { Description = "Also the deep-feature distance on both tracks (the shipping rule's perceptual measure; a few minutes more)." };
         var onlyGiven = new Option<bool>("--only-given") { Description = "Measure only the --model files beside bicubic and lanczos3, not every installed model." };
         var tracks = new Option<string[]>("--tracks")
         {
@@ -37,7 +39,7 @@ internal static class EvaluateTextCommand
         var images = new Option<string?>("--images") { Description = "With --tracks: the image folder (default: models/evaluation/photos)." };
         var command = new Command("evaluate", "Measure models on a domain's held-out images, clean and JPEG, beside bicubic and lanczos3.")
         {
-            Options = { domain, models, scale, quality, crops, cropSpecs, data, onlyGiven, tracks, images },
+            Options = { domain, models, scale, quality, crops, cropSpecs, data, onlyGiven, deepFeatures, tracks, images },
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -74,8 +76,10 @@ internal static class EvaluateTextCommand
                     var upscaler = new OnnxUpscaler(path);
                     methods.Add((name, upscaler.Upscale, upscaler));
                 }
-                Console.WriteLine($"| method | PSNR-Y clean (dB) | SSIM clean | PSNR-Y JPEG q{parseResult.GetValue(quality)} (dB) | SSIM JPEG |");
-                Console.WriteLine("|---|---:|---:|---:|---:|");
+                using var features = parseResult.GetValue(deepFeatures) ? new DeepFeatureDistance(Path.Combine(root, "models")) : null;
+                var featureColumns = features is null ? ("", "", "") : (" deep-feature dist. clean ↓ |", $" deep-feature dist. JPEG q{parseResult.GetValue(quality)} ↓ |", "---:|");
+                Console.WriteLine($"| method | PSNR-Y clean (dB) | SSIM clean |{featureColumns.Item1} PSNR-Y JPEG q{parseResult.GetValue(quality)} (dB) | SSIM JPEG |{featureColumns.Item2}");
+                Console.WriteLine($"|---|---:|---:|{featureColumns.Item3}---:|---:|{featureColumns.Item3}");
                 foreach (var (name, run, _) in methods)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -83,8 +87,10 @@ internal static class EvaluateTextCommand
                     var jpegOut = jpeg.Select(i => run(i).Quantized()).ToList();
                     double Psnr(List<RgbImage> outs) => outs.Select((o, i) => ImageQuality.Psnr(originals[i], o, s)).Average();
                     double Ssim(List<RgbImage> outs) => outs.Select((o, i) => ImageQuality.Ssim(originals[i], o, s)).Average();
+                    string Features(List<RgbImage> outs) =>
+                        features is null ? "" : string.Create(CultureInfo.InvariantCulture, $" {outs.Select((o, i) => features.Measure(originals[i], o)).Average():F4} |");
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {name} | {Psnr(cleanOut):F2} | {Ssim(cleanOut):F4} | {Psnr(jpegOut):F2} | {Ssim(jpegOut):F4} |"));
+                        $"| {name} | {Psnr(cleanOut):F2} | {Ssim(cleanOut):F4} |{Features(cleanOut)} {Psnr(jpegOut):F2} | {Ssim(jpegOut):F4} |{Features(jpegOut)}"));
                     // As with --tracks, the crops leave bicubic out: lanczos3 is the resampler the comparison names.
                     foreach (var (spec, sheet, _) in sheets.Where(_ => name != ModelEvaluator.Bicubic))
                     {
