@@ -21,13 +21,17 @@ internal static class DataCommand
             Description = "Photo and art domains: where the Debian packages are (wallpapers; openclipart-png), \"/\" when installed or a folder they were unpacked into with dpkg-deb -x.",
             DefaultValueFactory = _ => "/",
         };
-        var build = new Command("build", "Build one domain's training and held-out images.") { Arguments = { domain }, Options = { pages, heldOut, output, from } };
+        var portraitsFrom = new Option<string?>("--portraits-from")
+        {
+            Description = "Photo domain only: where Debian's wesnoth-1.16-data is (\"/\" or a dpkg-deb -x folder); its training portraits (the art set's split, held-out ones never) join data/photo/train.",
+        };
+        var build = new Command("build", "Build one domain's training and held-out images.") { Arguments = { domain }, Options = { pages, heldOut, output, from, portraitsFrom } };
         build.SetAction((parseResult, cancellationToken) =>
         {
             var root = RepositoryRoot.Find();
             try
             {
-                new DatasetBuilder(parseResult.GetValue(output) ?? Path.Combine(root, "data"), root, Console.Out, parseResult.GetValue(from)!)
+                new DatasetBuilder(parseResult.GetValue(output) ?? Path.Combine(root, "data"), root, Console.Out, parseResult.GetValue(from)!, parseResult.GetValue(portraitsFrom))
                     .Build(parseResult.GetValue(domain)!, parseResult.GetValue(pages), parseResult.GetValue(heldOut));
                 return Task.FromResult(0);
             }

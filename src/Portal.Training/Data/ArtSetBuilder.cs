@@ -26,7 +26,7 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
 
     /// <summary>Game art: painted character portraits (about 400-500 px, transparent background), GPL-2+.</summary>
     public const string PortraitPackage = "wesnoth-1.16-data";
-    private const string PortraitFolder = "usr/share/games/wesnoth/1.16/data/core/images/portraits";
+    public const string PortraitFolder = "usr/share/games/wesnoth/1.16/data/core/images/portraits";
 
     /// <summary>Portraits held out of training (the package has 238 in its core folder).</summary>
     public const int HeldOutPortraits = 16;
@@ -77,31 +77,21 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
         var sources = training.Select(w => Source(w, "train", $"/{PngFolder}/", $"{Package} {version}", licence))
             .Concat(heldOut.Select(w => Source(w, "held-out", $"/{PngFolder}/", $"{Package} {version}", licence))).ToList();
         var written = training.Concat(heldOut).ToList();
-        var portraits = Path.Combine(packageRoot, PortraitFolder);
         var gameArt = $"no game art ({PortraitPackage} is not under {packageRoot})";
-        if (Directory.Exists(portraits))
+        var portraits = WritePortraits(trainFolder, heldOutFolder);
+        if (portraits is not null)
         {
-            var portraitVersion = PackageVersion(PortraitPackage);
-            var names = Directory.EnumerateFiles(portraits, "*.png", SearchOption.AllDirectories)
-                .Where(p => new FileInfo(p).LinkTarget is null)
-                .Select(p => Path.GetRelativePath(portraits, p).Replace('\\', '/'))
-                .OrderBy(n => SplitKey(PortraitPackage + "/" + n), StringComparer.Ordinal).ToList();
-            var heldOutPortraits = Write(portraits, names, HeldOutPortraits, heldOutFolder, "wesnoth-");
-            var heldOutPortraitNames = heldOutPortraits.Select(p => p.Name).ToHashSet();
-            var trainPortraits = Write(portraits, names.Where(n => !heldOutPortraitNames.Contains(n)), int.MaxValue, trainFolder, "wesnoth-",
-                heldOutPortraits.Select(p => p.SourceSha256).ToHashSet());
-            var portraitLicence = $"GPL-2+ (/usr/share/doc/{PortraitPackage}/copyright)";
-            sources.AddRange(trainPortraits.Select(w => Source(w, "train", $"/{PortraitFolder}/", $"{PortraitPackage} {portraitVersion}", portraitLicence)));
-            sources.AddRange(heldOutPortraits.Select(w => Source(w, "held-out", $"/{PortraitFolder}/", $"{PortraitPackage} {portraitVersion}", portraitLicence)));
-            training.AddRange(trainPortraits);
-            heldOut.AddRange(heldOutPortraits);
-            written.AddRange(trainPortraits.Concat(heldOutPortraits));
-            gameArt = $"game art: Debian {PortraitPackage} {portraitVersion} character portraits, the same treatment, " +
+            sources.AddRange(PortraitSources(portraits.Training, "train", portraits.Version));
+            sources.AddRange(PortraitSources(portraits.HeldOut, "held-out", portraits.Version));
+            training.AddRange(portraits.Training);
+            heldOut.AddRange(portraits.HeldOut);
+            written.AddRange(portraits.Training.Concat(portraits.HeldOut));
+            gameArt = $"game art: Debian {PortraitPackage} {portraits.Version} character portraits, the same treatment, " +
                 $"{HeldOutPortraits} held out (first in SHA-256 order of '{PortraitPackage}/' + path)";
         }
         else
         {
-            log.WriteLine($"  {PortraitPackage} not found under {packageRoot} ({portraits}): the set has no game art (portraits with faces).");
+            log.WriteLine($"  {PortraitPackage} not found under {packageRoot} ({Path.Combine(packageRoot, PortraitFolder)}): the set has no game art (portraits with faces).");
         }
         var files = written.Select(w => new DatasetBuilder.FileHash(Path.GetRelativePath(output, w.Path), w.Sha256)).ToList();
         var manifest = new DatasetBuilder.Manifest("art",
@@ -114,10 +104,39 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
         return manifest;
     }
 
+    /// <summary>The game portraits' fixed split (the art set's and the photo set's alike).</summary>
+    public sealed record PortraitSplit(List<Written> Training, List<Written> HeldOut, string Version);
+
+    /// <summary>
+    /// The <see cref="PortraitPackage"/> portraits under the package root, split as the art set splits them: the first
+    /// <see cref="HeldOutPortraits"/> in SHA-256 order of their package path held out, the rest (minus any painting whose
+    /// bytes equal a held-out one's) written to <paramref name="trainFolder"/>. The held-out ones are written to
+    /// <paramref name="heldOutFolder"/>, or only decided and never written when it is null. Null without the package.
+    /// </summary>
+    public PortraitSplit? WritePortraits(string trainFolder, string? heldOutFolder)
+    {
+        var portraits = Path.Combine(packageRoot, PortraitFolder);
+        if (!Directory.Exists(portraits)) return null;
+        var names = Directory.EnumerateFiles(portraits, "*.png", SearchOption.AllDirectories)
+            .Where(p => new FileInfo(p).LinkTarget is null)
+            .Select(p => Path.GetRelativePath(portraits, p).Replace('\\', '/'))
+            .OrderBy(n => SplitKey(PortraitPackage + "/" + n), StringComparer.Ordinal).ToList();
+        var heldOut = Write(portraits, names, HeldOutPortraits, heldOutFolder, "wesnoth-");
+        var heldOutNames = heldOut.Select(p => p.Name).ToHashSet();
+        var training = Write(portraits, names.Where(n => !heldOutNames.Contains(n)), int.MaxValue, trainFolder, "wesnoth-",
+            heldOut.Select(p => p.SourceSha256).ToHashSet());
+        return new PortraitSplit(training, heldOut, PackageVersion(PortraitPackage));
+    }
+
+    /// <summary>Manifest sources for written portraits: package path, package version and licence (GPL-2+).</summary>
+    public static IEnumerable<DatasetBuilder.Source> PortraitSources(IEnumerable<Written> portraits, string split, string version) =>
+        portraits.Select(w => Source(w, split, $"/{PortraitFolder}/", $"{PortraitPackage} {version}", $"GPL-2+ (/usr/share/doc/{PortraitPackage}/copyright)"));
+
     /// <summary>The order of the split: a hash of the path, so no folder or name prefix decides what is held out.</summary>
     public static string SplitKey(string packagePath) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(packagePath)));
 
-    private sealed record Written(string Name, string Path, string Sha256, string SourceSha256);
+    /// <summary>One image the builder wrote: its package-relative name, output path and the SHA-256 of output and source (path and output hash empty when only decided, not written).</summary>
+    public sealed record Written(string Name, string Path, string Sha256, string SourceSha256);
 
     private static void Clear(string outputFolder)
     {
@@ -128,7 +147,8 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
         }
     }
 
-    private List<Written> Write(string folder, IEnumerable<string> names, int limit, string outputFolder, string prefix, IReadOnlySet<string>? excludedBytes = null)
+    /// <summary>Flattens, trims and writes up to <paramref name="limit"/> images; with no output folder it only decides which (the same filters), writing nothing.</summary>
+    private List<Written> Write(string folder, IEnumerable<string> names, int limit, string? outputFolder, string prefix, IReadOnlySet<string>? excludedBytes = null)
     {
         var written = new List<Written>();
         var seen = new HashSet<string>(excludedBytes ?? new HashSet<string>());
@@ -144,12 +164,17 @@ internal sealed class ArtSetBuilder(string dataRoot, string packageRoot, TextWri
             var box = flat.FindTrim(threshold: 10, background: [255.0, 255.0, 255.0]);
             var (left, top, width, height) = ((int)box[0], (int)box[1], (int)box[2], (int)box[3]);
             if (width < MinimumSide || height < MinimumSide) continue;
+            if (outputFolder is null)
+            {
+                written.Add(new Written(name, "", "", sourceHash));
+                continue;
+            }
             using var trimmed = flat.Crop(left, top, width, height);
             var path = Path.Combine(outputFolder, prefix + name.Replace('/', '-'));
             trimmed.WriteToFile(path);
             written.Add(new Written(name, path, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), sourceHash));
         }
-        log.WriteLine($"  {written.Count} drawings in {outputFolder}");
+        log.WriteLine(outputFolder is null ? $"  {written.Count} images held out (not written)" : $"  {written.Count} drawings in {outputFolder}");
         return written;
     }
 

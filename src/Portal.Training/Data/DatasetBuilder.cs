@@ -10,9 +10,10 @@ namespace Portal.Training.Data;
 /// `portal data build DOMAIN`: writes data/DOMAIN/train and data/DOMAIN/heldout plus a licence
 /// manifest. Nothing here is committed in bulk; the manifest (sources, licences, seeds, hashes) is
 /// what a run records. The held-out pages use other seeds and other source texts than training,
-/// so training never sees them, not even their sentences.
+/// so training never sees them, not even their sentences. <paramref name="portraitRoot"/> (photo only):
+/// where Debian's wesnoth-1.16-data is, to add its training portraits to the photo set.
 /// </summary>
-public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextWriter log, string packageRoot = "/")
+public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextWriter log, string packageRoot = "/", string? portraitRoot = null)
 {
     public static IReadOnlyList<string> Domains { get; } = ["text", "photo", "art"];
 
@@ -36,9 +37,13 @@ public sealed class DatasetBuilder(string dataRoot, string repositoryRoot, TextW
         {
             throw new TrainingException($"Unknown data domain '{domain}'; known: {string.Join(", ", Domains)}.");
         }
+        if (portraitRoot is not null && domain != "photo")
+        {
+            throw new TrainingException($"--portraits-from adds painted portraits to the photo set only; the {domain} set takes none (the art set has them already).");
+        }
         if (domain == "photo")
         {
-            return new PhotoSetBuilder(dataRoot, packageRoot, log).Build();
+            return new PhotoSetBuilder(dataRoot, packageRoot, log, portraitRoot).Build();
         }
         if (domain == "art")
         {

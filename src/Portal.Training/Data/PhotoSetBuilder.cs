@@ -10,8 +10,12 @@ namespace Portal.Training.Data;
 /// exactly the wallpapers the evaluation set (models/evaluation/photos, make-photos.cs) is cut
 /// from, so a model trained here is never judged on a picture it saw. The packages may be
 /// installed ("/") or unpacked with `dpkg-deb -x PACKAGE.deb ROOT` (`--from ROOT`).
+/// With a portrait root (`--portraits-from ROOT`), the painted character portraits of Debian's
+/// wesnoth-1.16-data join the training split as the art set splits them (the same files as
+/// data/art/train/wesnoth-*.png): faces for the face-drift rule, which the wallpapers lack. The
+/// portraits the art set holds out are decided and never written.
 /// </summary>
-internal sealed class PhotoSetBuilder(string dataRoot, string packageRoot, TextWriter log)
+public sealed class PhotoSetBuilder(string dataRoot, string packageRoot, TextWriter log, string? portraitRoot = null)
 {
     private const string Mate = "mate-backgrounds";
     private const string Plasma = "plasma-workspace-wallpapers";
@@ -49,6 +53,9 @@ internal sealed class PhotoSetBuilder(string dataRoot, string packageRoot, TextW
         (Plasma, "usr/share/wallpapers/OneStandsOut/contents/images/2560x1600.jpg"),
     ];
 
+    /// <summary>Every wallpaper the set reads (training, then held-out), relative to the package root.</summary>
+    public static IReadOnlyList<string> SourcePaths { get; } = [.. Training.Concat(HeldOut).Select(s => s.Path)];
+
     /// <summary>Training photos at two sizes (1/4 as the evaluation photos, and 1/2 for more texture per crop); held-out at 1/4.</summary>
     private static readonly double[] TrainingShrinks = [0.25, 0.5];
 
@@ -61,16 +68,35 @@ internal sealed class PhotoSetBuilder(string dataRoot, string packageRoot, TextW
                 $"The photo set needs Debian's {Mate} and {Plasma} packages; {missing.Count} source files are missing under {packageRoot} " +
                 $"(first: {missing[0]}). Install them, or `apt-get download {Mate} {Plasma}`, unpack each with `dpkg-deb -x FILE.deb ROOT` and pass --from ROOT.");
         }
+        var portraitSet = portraitRoot is null ? null : new ArtSetBuilder(dataRoot, portraitRoot, log);
+        var portraitFolder = Path.Combine(portraitRoot ?? "/", ArtSetBuilder.PortraitFolder);
+        if (portraitSet is not null && !Directory.Exists(portraitFolder))
+        {
+            throw new TrainingException(
+                $"--portraits-from needs Debian's {ArtSetBuilder.PortraitPackage} package; {portraitFolder} does not exist. Install it, or " +
+                $"`apt-get download {ArtSetBuilder.PortraitPackage}`, unpack it with `dpkg-deb -x FILE.deb ROOT` and pass --portraits-from ROOT.");
+        }
         var folder = Path.Combine(dataRoot, "photo");
         var training = Write(Training, TrainingShrinks, Path.Combine(folder, "train"));
         var files = training.Concat(Write(HeldOut, [0.25], Path.Combine(folder, "heldout"))).ToList();
         var sources = Training.Select(s => Source(s, "train")).Concat(HeldOut.Select(s => Source(s, "held-out"))).ToList();
-        var manifest = new DatasetBuilder.Manifest("photo",
-            "Debian wallpaper photographs, lanczos3 shrink (libvips) to 1/4 and 1/2 (training) or 1/4 (held-out), PNG",
-            training.Count, HeldOut.Length, "none (no randomness)", "none (no randomness)",
+        var generator = "Debian wallpaper photographs, lanczos3 shrink (libvips) to 1/4 and 1/2 (training) or 1/4 (held-out), PNG";
+        var trainCount = training.Count;
+        var portraits = portraitSet?.WritePortraits(Path.Combine(folder, "train"), heldOutFolder: null);
+        if (portraits is not null)
+        {
+            files.InsertRange(training.Count, portraits.Training.Select(p => new DatasetBuilder.FileHash(p.Path, p.Sha256)));
+            sources.InsertRange(Training.Length, ArtSetBuilder.PortraitSources(portraits.Training, "train", portraits.Version));
+            trainCount += portraits.Training.Count;
+            generator += $"; plus {portraits.Training.Count} painted character portraits of Debian {ArtSetBuilder.PortraitPackage} {portraits.Version} " +
+                $"(train/wesnoth-*.png, GPL-2+), the art set's training portraits: flattened on white, trimmed, at the package's size; " +
+                $"the {portraits.HeldOut.Count} it holds out are never written";
+        }
+        var manifest = new DatasetBuilder.Manifest("photo", generator,
+            trainCount, HeldOut.Length, "none (no randomness)", "none (no randomness)",
             [], [], files.Select(f => f with { Path = Path.GetRelativePath(folder, f.Path) }).ToList(), sources);
         File.WriteAllText(Path.Combine(folder, "manifest.json"), JsonSerializer.Serialize(manifest, TrainingRecipe.JsonOptions));
-        log.WriteLine($"data/photo: {manifest.TrainPages} training images from {Training.Length} photographs, {HeldOut.Length} held-out; manifest at {Path.Combine(folder, "manifest.json")}.");
+        log.WriteLine($"data/photo: {manifest.TrainPages} training images from {Training.Length} photographs{(portraits is null ? "" : $" and {portraits.Training.Count} portraits")}, {HeldOut.Length} held-out; manifest at {Path.Combine(folder, "manifest.json")}.");
         return manifest;
     }
 
