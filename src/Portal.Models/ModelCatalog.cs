@@ -155,6 +155,10 @@ public static class ModelCatalog
         // painted game portraits), then blended 0.7 with that start (docs/TRAINING.md); serves compressed or noisy photos at x2.
         models.Add(Trained("photo-x2", ContentType.Photo, PhotoX2Recipe,
             "Trained here for compressed or noisy photos at x2: realesrgan-x4fast fine-tuned at x2 with painted portraits in the mix, blended 0.7 with its start; fewer artefacts than x4fast shrunk, faces kept closer."));
+        // Fine-tuned here at x4 from x4fast (models/recipes/photo-x4-anchor-wes.json: the same data as photo-x2, 96 px crops), then
+        // blended 0.4 with that start (docs/TRAINING.md, "Photo x4"); committed, not yet placed in a lineup cell (docs/MODELS.md).
+        models.Add(Trained("photo-x4", ContentType.Photo, PhotoX4Recipe,
+            "Trained here for compressed or noisy photos: realesrgan-x4fast fine-tuned at x4 with painted portraits in the mix, blended 0.4 with its start; higher PSNR-Y and lower perceptual distance than x4fast, faces kept as close.", scale: 4));
         return models;
     }
 
@@ -173,14 +177,21 @@ public static class ModelCatalog
     public static ModelSource PhotoX2Recipe => new("portal-training", "1",
         "sha512-2R70D+CwUzs/9O+WLWQ74TgeBkluuAVJexJfxAwIzhmHguKg2EHqIhCLwrAfcihUwr7MqdMgNi2BJcnwfTPPng==", "models/recipes/photo-x2-anchor-wes.json", SourceFormat.Trained);
 
-    /// <summary>A committed x2 SRVGG-compact model trained by this project, under the project's licence note.</summary>
-    private static ModelDefinition Trained(string id, ContentType contentType, ModelSource recipe, string notes) =>
+    /// <summary>
+    /// The recipe photo-x4.onnx was fine-tuned from (the committed file is that run's export blended 0.4 with the recipe's start,
+    /// <c>portal train blend</c>); pinned by its SHA-512 like <see cref="TextX2Recipe"/>.
+    /// </summary>
+    public static ModelSource PhotoX4Recipe => new("portal-training", "1",
+        "sha512-qgArDTI7n04QvoySEv4q/relOkREINL7YEhQnJTP2MtvWcUrRpxdsnXiumNCYy+PquSLdLquGDP5pp4Yo9HJUA==", "models/recipes/photo-x4-anchor-wes.json", SourceFormat.Trained);
+
+    /// <summary>A committed SRVGG-compact model trained by this project (x2 unless said), under the project's licence note.</summary>
+    private static ModelDefinition Trained(string id, ContentType contentType, ModelSource recipe, string notes, int scale = 2) =>
         new()
         {
             Id = id,
             Family = "srvgg-compact",
             ContentType = contentType,
-            Scale = 2,
+            Scale = scale,
             SourceRange = 1f,
             Source = recipe,
             Licence = "Project-trained",

@@ -33,6 +33,7 @@ public static class ModelOverlaps
         ["realesrgan-x4fast-x4"] = 16,
         // Trained here from x4fast: the same 32 body convs, so the same context (checked by TiledMatchesUntiled).
         ["photo-x2"] = 16,
+        ["photo-x4"] = 16,
     };
 
     /// <summary>Used for an unknown family: generous, costs speed not quality.</summary>

@@ -3,10 +3,13 @@ using Portal.Models;
 
 namespace Portal.Engine.Tests.Support;
 
-/// <summary>A model this project trained: the catalog pins its recipe by SHA-512 and the manifest entry agrees.</summary>
+/// <summary>
+/// A model this project trained: the catalog pins its recipe by SHA-512, the manifest entry agrees, and the committed
+/// file has the entry's hash and size; with a data manifest named, that record of the run's data is committed too.
+/// </summary>
 internal static class TrainedModelPin
 {
-    public static ModelEntry Check(string id, ContentType content)
+    public static ModelEntry Check(string id, ContentType content, string? dataManifest = null)
     {
         var definition = ModelCatalog.Find(id)!;
         Assert.Equal(SourceFormat.Trained, definition.Source.Format);
@@ -18,6 +21,12 @@ internal static class TrainedModelPin
         Assert.Equal(content, entry.ContentType);
         Assert.True(entry.Committed);
         Assert.True(File.Exists(Path.Combine(RepoPaths.Models, entry.LicenceFile)));
+        var file = File.ReadAllBytes(Path.Combine(RepoPaths.Models, entry.File));
+        Assert.Equal((entry.Sha256, entry.SizeBytes), (Convert.ToHexStringLower(SHA256.HashData(file)), file.Length));
+        if (dataManifest is not null)
+        {
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Models, "recipes", dataManifest)), $"{dataManifest} is not committed");
+        }
         return entry;
     }
 }
