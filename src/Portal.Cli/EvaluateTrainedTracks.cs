@@ -27,20 +27,15 @@ internal static class EvaluateTrainedTracks
         {
             throw new TrainingException($"{imagesFolder} holds no images to evaluate on.");
         }
-        var sheets = ComparisonSheets(images, scale, cropSpecs, cropsPath);
+        var sheets = ComparisonSheets(images, scale, cropsPath is not null && cropSpecs.Count == 0 ? [TopCentre(images[0], scale)] : cropSpecs, cropsPath);
         var modelsDirectory = Path.Combine(root, "models");
         using var features = new DeepFeatureDistance(modelsDirectory);
         using var faces = new FaceIdentityDrift(modelsDirectory);
         IQualityMetric[] metrics = [new PsnrY(), new SsimY(), features, faces];
-        var crops = new List<(string Method, EvaluationTrack Track, RgbImage Input, RgbImage Output, RgbImage Original)>();
         var evaluator = new TrackEvaluator(metrics, Console.Error.WriteLine)
         {
             OnOutput = cropsPath is null ? null : (method, track, original, input, output) =>
             {
-                if (sheets.Count == 0 && original.Name == images[0].Name)
-                {
-                    crops.Add((method, track, input, output.Quantized(), original.Image));
-                }
                 // The named crops leave bicubic out: lanczos3 is the resampler the shipping comparison names.
                 foreach (var (spec, sheet, _) in sheets.Where(s => s.Spec.ImageName == original.Name && method != ModelEvaluator.Bicubic))
                 {
@@ -63,20 +58,6 @@ internal static class EvaluateTrainedTracks
                 string Mean(string id, string format) => score.Means.TryGetValue(id, out var v) ? v.ToString(format, CultureInfo.InvariantCulture) : "";
                 Console.WriteLine($"| {score.Method} | {Mean(new PsnrY().Id, "F2")} | {Mean(new SsimY().Id, "F4")} | {Mean(features.Id, "F4")} | {Mean(faces.Id, "F4")} |");
             }
-        }
-        if (cropsPath is not null && crops.Count > 0)
-        {
-            // One row per track: the input nearest-upscaled, each method, the original; a 128 px window at the top centre (the astronaut's face).
-            var rows = tracks.Select(track =>
-            {
-                var ofTrack = crops.Where(c => c.Track == track).ToList();
-                var tiles = new List<RgbImage> { Window(Preview.Nearest(ofTrack[0].Input, scale)) };
-                tiles.AddRange(ofTrack.Select(c => Window(c.Output)));
-                tiles.Add(Window(ofTrack[0].Original));
-                return Preview.SideBySide(tiles);
-            }).ToList();
-            Preview.Stack(rows).Save(cropsPath);
-            Console.WriteLine($"Crops of {images[0].Name} (per track: input nearest-upscaled, {string.Join(", ", crops.Where(c => c.Track == tracks[0]).Select(c => c.Method))}, original): {cropsPath}");
         }
         foreach (var (spec, sheet, file) in sheets)
         {
@@ -119,9 +100,11 @@ internal static class EvaluateTrainedTracks
         return sheets;
     }
 
-    private static RgbImage Window(RgbImage image)
+    /// <summary>The default window: 128 px at the top centre of the first image (the astronaut's face in the evaluation photos), on the scale's grid.</summary>
+    private static CropSpec TopCentre(EvaluationImage image, int scale)
     {
-        var size = Math.Min(128, Math.Min(image.Width, image.Height));
-        return Portal.Training.Data.TrainingPairs.Crop(image, (image.Width - size) / 2, 0, size, size);
+        var (width, height) = (image.Image.Width / scale * scale, image.Image.Height / scale * scale);
+        var size = Math.Min(128, Math.Min(width, height)) / scale * scale;
+        return new CropSpec("top-centre", image.Name, (width - size) / 2 / scale * scale, 0, size);
     }
 }
