@@ -84,7 +84,8 @@ internal static class EvaluateTracks
     public static readonly Option<string[]> Candidates = new("--candidate")
     {
         Description = "With --served: also a row of what the engine would serve if this model were placed for compressed or noisy inputs in each served cell "
-            + "(repeatable): [LEVEL:]MODEL, MODEL+restoration (the photo x4 Ultra recipe: deblocking and the x4fast mix by JPEG quality) or MODEL+deblock "
+            + "(repeatable): [LEVEL:]MODEL, MODEL+restoration (the photo x4 Ultra recipe: deblocking and the x4fast mix by JPEG quality), "
+            + "MODEL+restoration/PARTNER (the same recipe mixing PARTNER in x4fast's place) or MODEL+deblock "
             + "(that recipe's deblocking alone); with LEVEL only in that served cell. A model of a larger native scale is run at it and downscaled, as the engine does.",
     };
 
@@ -166,7 +167,8 @@ internal static class EvaluateTracks
             Console.Error.WriteLine(error.Message);
             return 2;
         }
-        var unknownCandidates = candidates.Where(c => store.Manifest.FindById(c.ModelId) is null).Select(c => c.ModelId).ToList();
+        var unknownCandidates = candidates.SelectMany(c => new[] { c.ModelId, c.Restoration?.PartnerModelId })
+            .OfType<string>().Where(id => store.Manifest.FindById(id) is null).Distinct().ToList();
         if (unknownCandidates.Count > 0)
         {
             Console.Error.WriteLine($"Not in the manifest: {string.Join(", ", unknownCandidates)}.");
@@ -344,10 +346,15 @@ internal static class EvaluateTracks
                 : throw new FormatException($"--candidate: \"{value[..colon]}\" is not a quality level.");
         }
         var parts = value[(colon + 1)..].Split('+', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length == 2 && parts[1].StartsWith("restoration/", StringComparison.Ordinal) && parts[1]["restoration/".Length..] is { Length: > 0 } partner)
+        {
+            // The recipe's deblocking and shares with another partner network in x4fast's place.
+            return (level, $"{parts[0]} + restoration with {partner}", parts[0], RealWorldRestoration.X4PlusWithX4Fast with { PartnerModelId = partner });
+        }
         return parts.Length == 1 || parts[1] is "restoration" or "deblock"
             ? (level, string.Join(" + ", parts), parts[0], parts.Length == 1 ? null
                 : parts[1] == "restoration" ? RealWorldRestoration.X4PlusWithX4Fast : RealWorldRestoration.X4PlusWithX4Fast.DeblockingOnly())
-            : throw new FormatException($"--candidate takes [LEVEL:]MODEL, MODEL+restoration or MODEL+deblock; got \"{value}\".");
+            : throw new FormatException($"--candidate takes [LEVEL:]MODEL, MODEL+restoration, MODEL+restoration/PARTNER or MODEL+deblock; got \"{value}\".");
     }
 
     private static List<(string Suffix, Func<RgbImage, EvaluationTrack, RgbImage?> Prepare)> DeblockFilters(double[] strengths, int scale) =>

@@ -2,6 +2,7 @@ using NetVips;
 using Portal.Engine.Tests.Support;
 using Portal.Models;
 using Portal.Models.Lineup;
+using Portal.Models.Restoration;
 
 namespace Portal.Engine.Tests.Models;
 
@@ -92,6 +93,31 @@ public sealed class LineupChoices : IDisposable
         // x8 has no real-world model (none of native scale 8 or more; the engine only ever downscales): the clean one serves every input.
         var x8 = LineupRules.Current.Choose(ContentType.Photo, 8, QualityLevel.Ultra, InputCondition.Degraded);
         Assert.Equal(("esrgan-thick-x8", InputCondition.Clean), (x8.ModelId, x8.Condition));
+    }
+
+    [Theory]
+    [InlineData(ContentType.Photo, 4, QualityLevel.Ultra, "photo-x4")]
+    [InlineData(ContentType.Photo, 4, QualityLevel.Detail, "photo-x4")]
+    [InlineData(ContentType.Photo, 3, QualityLevel.Ultra, "realesrgan-x4fast-x4")]
+    [InlineData(ContentType.Art, 4, QualityLevel.Detail, "realesrgan-x4fast-x4")]
+    public void The_x4plus_restoration_mixes_in_photo_x4_for_photos_at_x4_and_x4fast_where_photo_x4_was_not_measured_better(
+        ContentType content, int scale, QualityLevel level, string partner)
+    {
+        var degraded = LineupRules.Current.Choose(content, scale, level, InputCondition.Degraded);
+
+        Assert.Equal("realesrgan-x4plus-x4", degraded.ModelId);
+        Assert.Equal(partner, degraded.Restoration?.PartnerModelId);
+        // The partner differs, the deblocking and the shares by JPEG quality do not.
+        Assert.Equal(RealWorldRestoration.X4PlusWithX4Fast.PrimaryShareFor(60), degraded.Restoration!.PrimaryShareFor(60));
+        Assert.Equal(RealWorldRestoration.X4PlusWithX4Fast.DeblockStrengthFor(45), degraded.Restoration.DeblockStrengthFor(45));
+    }
+
+    [Fact]
+    public void Photo_x4_has_no_cell_of_its_own_because_photo_x4_has_no_balanced_or_fast_clean_cell()
+    {
+        Assert.DoesNotContain(LineupRules.Current.Placements, p => p.ModelId == "photo-x4");
+        Assert.False(LineupRules.Current.Offers(ContentType.Photo, 4, QualityLevel.Balanced));
+        Assert.False(LineupRules.Current.Offers(ContentType.Photo, 4, QualityLevel.Fast));
     }
 
     [Theory]

@@ -10,7 +10,7 @@ namespace Portal.Engine.Tests.Restoration;
 
 /// <summary>
 /// The engine's own path for photo x4 Ultra: a compressed upload is deblocked by its JPEG quality and served by
-/// x4plus mixed with x4fast where the recipe says so; a clean upload, or one without JPEG tables, is left as it is.
+/// x4plus mixed with photo-x4 (x4fast fine-tuned here) where the recipe says so; a clean upload, or one without JPEG tables, is left as it is.
 /// </summary>
 public sealed class CompressedUploadsAreRestoredFirst : IDisposable
 {
@@ -20,7 +20,7 @@ public sealed class CompressedUploadsAreRestoredFirst : IDisposable
     private readonly ImageUpscaler upscaler = new(new EngineOptions { ModelsDirectory = RepoPaths.Models, UseGpu = false });
 
     [Fact]
-    public void A_quality_60_jpeg_is_deblocked_at_4_and_mixed_60_40_with_x4fast()
+    public void A_quality_60_jpeg_is_deblocked_at_4_and_mixed_60_40_with_photo_x4()
     {
         var plan = upscaler.Plan(Jpeg(60), Ultra);
 
@@ -28,9 +28,9 @@ public sealed class CompressedUploadsAreRestoredFirst : IDisposable
         var restoration = Assert.IsType<RestorationPlan>(plan.Restoration);
         Assert.InRange(restoration.JpegQuality!.Value, 59, 61);
         Assert.InRange(restoration.DeblockStrength, 3.9, 4.0);
-        Assert.Equal("realesrgan-x4fast-x4", restoration.Partner?.Id);
+        Assert.Equal("photo-x4", restoration.Partner?.Id);
         Assert.InRange(restoration.PrimaryShare, 0.6, 0.62);
-        Assert.Contains("with realesrgan-x4fast-x4", plan.Describe(), StringComparison.Ordinal);
+        Assert.Contains("mixed 60/40 with photo-x4", plan.Describe(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class CompressedUploadsAreRestoredFirst : IDisposable
         Assert.Equal("realesrgan-x4plus-x4", compressed.Model.Id);
         var restoration = Assert.IsType<RestorationPlan>(compressed.Restoration);
         Assert.InRange(restoration.DeblockStrength, 3.9, 4.0);
-        Assert.Equal("realesrgan-x4fast-x4", restoration.Partner?.Id);
+        Assert.Equal("photo-x4", restoration.Partner?.Id);
         Assert.Equal(("esrgan-legacy-gans-x4", InputCondition.Clean), (clean.Model.Id, clean.Condition));
         Assert.Null(clean.Restoration);
     }
@@ -60,7 +60,7 @@ public sealed class CompressedUploadsAreRestoredFirst : IDisposable
 
         var restoration = Assert.IsType<RestorationPlan>(pinned.Restoration);
         Assert.InRange(restoration.DeblockStrength, 3.9, 4.0);
-        Assert.Equal("realesrgan-x4fast-x4", restoration.Partner?.Id);
+        Assert.Equal("photo-x4", restoration.Partner?.Id);
         Assert.Null(byHand.Restoration);
         Assert.Null(otherModel.Restoration);
     }

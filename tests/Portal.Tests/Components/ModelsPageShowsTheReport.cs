@@ -33,6 +33,7 @@ public sealed class ModelsPageShowsTheReport : ComponentTest
     [InlineData(EvaluationTrack.Heavy, "photo x4 Ultra, as served")]
     [InlineData(EvaluationTrack.Clean, "photo x4 Detail, as served")]
     [InlineData(EvaluationTrack.Medium, "photo x4 Detail, as served")]
+    [InlineData(EvaluationTrack.Medium, "photo-x4")]
     public void A_lineup_model_shows_the_committed_numbers(EvaluationTrack track, string method)
     {
         var report = PublishedReport.Parse(File.ReadAllText(ReportPath));
@@ -45,6 +46,18 @@ public sealed class ModelsPageShowsTheReport : ComponentTest
         Assert.Contains(expected.Means["brisque"].ToString("0.0", CultureInfo.InvariantCulture), cells);
         Assert.Contains(expected.Means["blockiness"].ToString("0.000", CultureInfo.InvariantCulture), cells);
         Assert.Contains(expected.Means["ssim-y"].ToString("0.000", CultureInfo.InvariantCulture), cells);
+    }
+
+    [Fact]
+    public void The_network_mixed_into_the_x4_restoration_is_shown_with_its_role()
+    {
+        var report = PublishedReport.Parse(File.ReadAllText(ReportPath));
+        Services.AddSingleton(new QualityReportSource(() => report));
+
+        var page = Render<ModelsPage>();
+
+        Assert.Contains("photo-x4 (mixed into Ultra, Detail at JPEG quality 31-89)", page.Find("[data-testid=report-medium-photo-x4]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("realesrgan-x4plus-x4 (Ultra, Detail)", page.Find("[data-testid=report-medium-realesrgan-x4plus-x4]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
