@@ -84,7 +84,7 @@ internal static class EvaluateTracks
     public static readonly Option<string[]> Candidates = new("--candidate")
     {
         Description = "With --served: also a row of what the engine would serve if this model were placed for compressed or noisy inputs in each served cell "
-            + "(repeatable): [LEVEL:]MODEL, MODEL+restoration (the photo x4 Ultra recipe: deblocking and the x4fast mix by JPEG quality), "
+            + "(repeatable): [LEVEL:]MODEL, MODEL+restoration (the x4plus recipe as at photo x3 Ultra: deblocking and the x4fast mix by JPEG quality), "
             + "MODEL+restoration/PARTNER (the same recipe mixing PARTNER in x4fast's place) or MODEL+deblock "
             + "(that recipe's deblocking alone); with LEVEL only in that served cell. A model of a larger native scale is run at it and downscaled, as the engine does.",
     };
