@@ -39,9 +39,8 @@ public sealed class QuantizationAwareTuning
         var floatPsnr = Psnr(expected, plain);
         if (weightBits == 8 && !ExactInt8Kernels())
         {
-            // ONNX Runtime's uint8 x int8 kernels on x64 CPUs without VNNI add pairs of products into int16 with saturation
-            // (pmaddubsw), so with full 8-bit weights its result is not the exact integer arithmetic simulated here (measured on
-            // an AVX2-only machine: 58.5 dB against float32's 57.5 dB); 7-bit weights stay clear of the overflow. Still closer than float.
+            // Without VNNI, ONNX Runtime's pair sums saturate with full 8-bit weights (why QuantizationOptions.WeightBits defaults
+            // to 7), so its result is not the exact arithmetic simulated here (AVX2-only machine: 58.5 dB, float32 57.5 dB).
             Assert.True(simulatedPsnr > floatPsnr, $"simulated {simulatedPsnr:F1} dB is not closer to int8 than float32's {floatPsnr:F1} dB");
             return;
         }
