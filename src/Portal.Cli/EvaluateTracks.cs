@@ -160,7 +160,7 @@ internal static class EvaluateTracks
         List<(QualityLevel? Level, string Name, string ModelId, RealWorldRestoration? Restoration)> candidates;
         try
         {
-            candidates = (parseResult.GetValue(Candidates) ?? []).Select(ParseCandidate).ToList();
+            candidates = (parseResult.GetValue(Candidates) ?? []).Select(CandidateOption.Parse).ToList();
         }
         catch (FormatException error)
         {
@@ -334,28 +334,6 @@ internal static class EvaluateTracks
         new(Portal.Models.Lineup.LineupRules.Current.Placements
             .Where(p => !(p.Content == content && p.Scale == scale && p.Level == level && p.Condition == InputCondition.Degraded))
             .Append(new Portal.Models.Lineup.LineupPlacement(content, scale, level, InputCondition.Degraded, modelId) { Restoration = restoration }));
-
-    private static (QualityLevel? Level, string Name, string ModelId, RealWorldRestoration? Restoration) ParseCandidate(string value)
-    {
-        var colon = value.IndexOf(':', StringComparison.Ordinal);
-        QualityLevel? level = null;
-        if (colon >= 0)
-        {
-            level = Enum.TryParse<QualityLevel>(value[..colon], ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-                ? parsed
-                : throw new FormatException($"--candidate: \"{value[..colon]}\" is not a quality level.");
-        }
-        var parts = value[(colon + 1)..].Split('+', 2, StringSplitOptions.TrimEntries);
-        if (parts.Length == 2 && parts[1].StartsWith("restoration/", StringComparison.Ordinal) && parts[1]["restoration/".Length..] is { Length: > 0 } partner)
-        {
-            // The recipe's deblocking and shares with another partner network in x4fast's place.
-            return (level, $"{parts[0]} + restoration with {partner}", parts[0], RealWorldRestoration.X4PlusWithX4Fast with { PartnerModelId = partner });
-        }
-        return parts.Length == 1 || parts[1] is "restoration" or "deblock"
-            ? (level, string.Join(" + ", parts), parts[0], parts.Length == 1 ? null
-                : parts[1] == "restoration" ? RealWorldRestoration.X4PlusWithX4Fast : RealWorldRestoration.X4PlusWithX4Fast.DeblockingOnly())
-            : throw new FormatException($"--candidate takes [LEVEL:]MODEL, MODEL+restoration, MODEL+restoration/PARTNER or MODEL+deblock; got \"{value}\".");
-    }
 
     private static List<(string Suffix, Func<RgbImage, EvaluationTrack, RgbImage?> Prepare)> DeblockFilters(double[] strengths, int scale) =>
         strengths.Select(strength => (
