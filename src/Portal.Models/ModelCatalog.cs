@@ -153,9 +153,10 @@ public static class ModelCatalog
         {
             Notes = RealWorldGanNote,
         });
-        // Fine-tuned by this project from realesr-animevideov3 (x4 with a 2x2 area shrink folded in) on text pages it renders from
-        // Debian fonts (models/recipes/text-x2-anime.json, the recipe of the shipped weights; the earlier from-scratch 32-feature
-        // stages, text-x2.json, text-x2-long.json and text-x2-more.json, are in git history and docs/TRAINING.md).
+        // Fine-tuned by this project from realesrgan-x4fast (realesr-general-x4v3, x4 with a 2x2 area shrink folded in) on text
+        // pages it renders from Debian fonts, in three stages (models/recipes/text-x2-general.json, text-x2-general2.json and
+        // text-x2-general3.json, which pins the shipped weights). Earlier weights under this id (realesr-animevideov3 fine-tuned,
+        // text-x2-anime.json; before that three from-scratch stages) are in git history and docs/TRAINING.md.
         models.Add(Trained("text-x2", ContentType.Text, TextX2Recipe,
             "Trained here for text and screenshots: keeps glyph edges sharp without ringing; not meant for photos."));
         // Fine-tuned here at x2 from x4fast shrunk 2x2 (models/recipes/photo-x2-anchor-wes.json: Debian wallpapers, a tenth of the crops
@@ -176,12 +177,13 @@ public static class ModelCatalog
     }
 
     /// <summary>
-    /// The recipe the committed text-x2.onnx was trained from (it starts from the committed realesr-animevideov3-x2.onnx); the integrity is the SHA-512 of that file, so a changed
+    /// The recipe of the last stage the committed text-x2.onnx was trained in (the first stage starts from the committed
+    /// realesrgan-x4fast-x4.onnx); the integrity is the SHA-512 of that file, so a changed
     /// recipe no longer matches the model it claims to describe (checked by a test). A property, not a field: All is built
     /// before fields declared below it are initialised.
     /// </summary>
     public static ModelSource TextX2Recipe => new("portal-training", "1",
-        "sha512-oCo5Syzs3mAfr9GfrCeDtyGlsm9YyoEymMVputKSi71X6plV/OX94ILgkzoNrMQMVVRjHFQYgfgLnR0WUZ/+lA==", "models/recipes/text-x2-anime.json", SourceFormat.Trained);
+        "sha512-bnUJGiBvOU9wKA7sue8ZmJKzDBznf4wP2aB5tTRjy9wdWdNur24Ur+LN7oh46HYGyzJB0aZSalIr9RLGeTmYiw==", "models/recipes/text-x2-general3.json", SourceFormat.Trained);
 
     /// <summary>
     /// The recipe photo-x2.onnx was fine-tuned from (the committed file is that run's export blended 0.7 with the recipe's start,
