@@ -51,7 +51,7 @@ public sealed class PrometheusEndpoint(MetricsScrapedWithToken portal) : IClassF
         // OpenTelemetry listens to every meter named "Portal" in the process, so jobs that other test hosts run at the
         // same time can add to these counts: at least this job's one, not exactly one.
         Assert.Contains("portal_queue_depth", text, StringComparison.Ordinal);
-        Assert.Matches(@"portal_job_run_seconds_count\{[^}]*device=""Cpu""[^}]*model=""realesr-animevideov3-x2""[^}]*\} [1-9]", text);
+        Assert.Matches(@"portal_job_run_seconds_count\{[^}]*device=""Cpu""[^}]*model=""art-x2""[^}]*\} [1-9]", text);
         Assert.Matches(@"portal_job_wait_seconds_count\{[^}]*\} [1-9]", text);
         Assert.Matches(@"portal_job_tiles_per_second_count\{", text);
         Assert.Matches(@"portal_credits_consumed_total\{[^}]*quality=""Fast""[^}]*\} [1-9]", text);
