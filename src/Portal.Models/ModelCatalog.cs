@@ -72,7 +72,7 @@ public static class ModelCatalog
         new(ContentType.Photo, 8, QualityLevel.Ultra, InputCondition.Clean, "esrgan-thick-x8"),
         new(ContentType.Art, 2, QualityLevel.Fast, InputCondition.Clean, "realesr-animevideov3-x2"),
         // Compressed or noisy art at x2: art-x2, realesr-animevideov3 fine-tuned here at x2 on drawings and painted portraits with
-        // the tracks' degradations (docs/TRAINING.md, "Art x2"); same network and cost. On the art set's 38 held-out images it beats
+        // the tracks' degradations (docs/TRAINING.md, "Art x2"); the same network run natively at x2. On the art set's 38 held-out images it beats
         // its start and realesr-animevideov3-x2 on PSNR-Y, deep-feature distance and painted-face drift on every track.
         new(ContentType.Art, 2, QualityLevel.Fast, InputCondition.Degraded, "art-x2"),
         new(ContentType.Art, 2, QualityLevel.Balanced, InputCondition.Clean, "esrgan-legacy-psnr-small-x2"),

@@ -34,7 +34,6 @@ public static class ModelOverlaps
         // Trained here from x4fast: the same 32 body convs, so the same context (checked by TiledMatchesUntiled).
         ["photo-x2"] = 16,
         ["photo-x4"] = 16,
-        // text-x2 is fine-tuned from x4fast too (32 body convs).
         ["text-x2"] = 16,
     };
 

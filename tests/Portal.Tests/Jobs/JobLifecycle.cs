@@ -27,7 +27,7 @@ public class JobLifecycle(PortalFactory factory) : IClassFixture<PortalFactory>
         Assert.True(submitted.Succeeded, submitted.Error);
         var job = await TestJobs.WaitForAsync(factory, submitted.JobIds[0], JobStatus.Succeeded);
         Assert.Equal((256, 192), (job.OutputWidth, job.OutputHeight));
-        // The fixture photo measures as degraded (JPEG-like noise), so art x2 Fast runs its degraded row, the trained art-x2.
+        // The fixture photo is detected as degraded, so art x2 Fast runs its degraded row, the trained art-x2.
         Assert.Equal(InputCondition.Degraded, job.DetectedCondition);
         Assert.Equal("art-x2", job.ModelId);
         Assert.Equal(before - submitted.Cost, await BalanceAsync(factory, userId));
