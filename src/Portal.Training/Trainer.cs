@@ -107,6 +107,10 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
                     var output = generator.call(low);
                     var l1 = nn.functional.l1_loss(output, high);
                     var total = l1 * recipe.Losses.L1;
+                    if (recipe.Losses.Mse > 0)
+                    {
+                        total += nn.functional.mse_loss(output, high) * recipe.Losses.Mse;
+                    }
                     if (recipe.Losses.Fft > 0)
                     {
                         total += FftLoss.Compute(output, high) * recipe.Losses.Fft;

@@ -276,6 +276,9 @@ public sealed record LossRecipe
 {
     public double L1 { get; init; } = 1.0;
 
+    /// <summary>Weight of the mean squared error: what PSNR measures, for a last stage that polishes PSNR after L1 has shaped the edges.</summary>
+    public double Mse { get; init; }
+
     /// <summary>Weight of the L1 distance between the images' 2-D Fourier spectra (sharp edges, no ringing).</summary>
     public double Fft { get; init; }
 
@@ -301,13 +304,14 @@ public sealed record LossRecipe
     public IEnumerable<string> Problems()
     {
         if (L1 < 0) yield return $"losses.l1 must not be negative; it is {L1}.";
+        if (Mse < 0 || !double.IsFinite(Mse)) yield return $"losses.mse must not be negative; it is {Mse}.";
         if (Fft < 0) yield return $"losses.fft must not be negative; it is {Fft}.";
         if (Gan < 0) yield return $"losses.gan must not be negative; it is {Gan}.";
         if (Feature < 0) yield return $"losses.feature must not be negative; it is {Feature}.";
         if (Anchor < 0) yield return $"losses.anchor must not be negative; it is {Anchor}.";
         if (StartWeights < 0) yield return $"losses.startWeights must not be negative; it is {StartWeights}.";
         if (Face < 0) yield return $"losses.face must not be negative; it is {Face}.";
-        if (L1 + Fft + Gan + Feature + Anchor <= 0) yield return "losses: at least one weight must be positive.";
+        if (L1 + Mse + Fft + Gan + Feature + Anchor <= 0) yield return "losses: at least one weight must be positive.";
         if (DiscriminatorFeatures is < 4 or > 256) yield return $"losses.discriminatorFeatures must be 4..256; it is {DiscriminatorFeatures}.";
     }
 }

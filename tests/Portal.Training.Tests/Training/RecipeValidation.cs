@@ -39,6 +39,8 @@ public sealed class RecipeValidation
         Assert.Contains("unknown key 'perceptual'", Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo" }, "losses": { "perceptual": 1 } }""").Message);
         Assert.Contains("losses.feature must not be negative; it is -1.",
             Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo" }, "losses": { "feature": -1 } }""").Message);
+        Assert.Contains("losses.mse must not be negative; it is -0.5.",
+            Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "photo" }, "losses": { "mse": -0.5 } }""").Message);
     }
 
     [Fact]

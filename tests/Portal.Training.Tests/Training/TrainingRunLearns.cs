@@ -34,6 +34,20 @@ public sealed class TrainingRunLearns
     }
 
     [Fact]
+    public void A_tiny_run_on_the_squared_error_alone_lowers_it_and_the_l1_with_it()
+    {
+        using var data = new TinyDataSet();
+        var recipe = TinyDataSet.Recipe("mse", steps: 60) with { Losses = new LossRecipe { L1 = 0, Mse = 1 } };
+        var result = new Trainer(recipe, data.Options(), TextWriter.Null).Run();
+        // With L1 weighted 0 the loss is the mean squared error alone; L1 is still recorded beside it.
+        var (firstLoss, lastLoss) = (result.History.Take(10).Average(h => h.Loss), result.History.TakeLast(10).Average(h => h.Loss));
+        var (firstL1, lastL1) = (result.History.Take(10).Average(h => h.L1), result.History.TakeLast(10).Average(h => h.L1));
+        Assert.True(firstLoss < firstL1, $"the loss {firstLoss:F5} should be the squared error, below the L1 {firstL1:F5} on [0, 1] pixels");
+        Assert.True(lastLoss < firstLoss * 0.85, $"the squared error went from {firstLoss:F5} to {lastLoss:F5}; expected a fall of at least 15%.");
+        Assert.True(lastL1 < firstL1, $"L1 went from {firstL1:F4} to {lastL1:F4} while the squared error fell");
+    }
+
+    [Fact]
     public void An_interrupted_run_resumes_exactly()
     {
         using var straight = new TinyDataSet();
