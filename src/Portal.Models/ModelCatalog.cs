@@ -154,8 +154,8 @@ public static class ModelCatalog
             Notes = RealWorldGanNote,
         });
         // Fine-tuned by this project from realesrgan-x4fast (realesr-general-x4v3, x4 with a 2x2 area shrink folded in) on text
-        // pages it renders from Debian fonts, in three stages (models/recipes/text-x2-general.json, text-x2-general2.json and
-        // text-x2-general3.json, which pins the shipped weights). Earlier weights under this id (realesr-animevideov3 fine-tuned,
+        // pages it renders from Debian fonts, in six stages (models/recipes/text-x2-general.json to text-x2-general6.json,
+        // the last of which pins the shipped weights). Earlier weights under this id (realesr-animevideov3 fine-tuned,
         // text-x2-anime.json; before that three from-scratch stages) are in git history and docs/TRAINING.md.
         models.Add(Trained("text-x2", ContentType.Text, TextX2Recipe,
             "Trained here for text and screenshots: keeps glyph edges sharp without ringing; not meant for photos."));
@@ -183,7 +183,7 @@ public static class ModelCatalog
     /// before fields declared below it are initialised.
     /// </summary>
     public static ModelSource TextX2Recipe => new("portal-training", "1",
-        "sha512-bnUJGiBvOU9wKA7sue8ZmJKzDBznf4wP2aB5tTRjy9wdWdNur24Ur+LN7oh46HYGyzJB0aZSalIr9RLGeTmYiw==", "models/recipes/text-x2-general3.json", SourceFormat.Trained);
+        "sha512-WbTmcSFxG54fWaq+Z44DdpaAkkLEOOkM6d1k/Zg+UYL27qnRIWFshKsF89p88yoH3hfNBLUcdy99nkBALarcDg==", "models/recipes/text-x2-general6.json", SourceFormat.Trained);
 
     /// <summary>
     /// The recipe photo-x2.onnx was fine-tuned from (the committed file is that run's export blended 0.7 with the recipe's start,

@@ -55,7 +55,7 @@ public sealed class ExportMatchesForwardPass
     }
 
     [Theory]
-    [InlineData("text-x2", "text-x2-general3.json")]
+    [InlineData("text-x2", "text-x2-general6.json")]
     [InlineData("photo-x2", "photo-x2-anchor-wes.json")]
     [InlineData("photo-x4", "photo-x4-anchor-wes.json")]
     [InlineData("art-x2", "art-x2.json")]
