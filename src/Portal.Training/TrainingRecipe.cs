@@ -304,7 +304,7 @@ public sealed record LossRecipe
     public IEnumerable<string> Problems()
     {
         if (L1 < 0) yield return $"losses.l1 must not be negative; it is {L1}.";
-        if (Mse < 0 || !double.IsFinite(Mse)) yield return $"losses.mse must not be negative; it is {Mse}.";
+        if (Mse < 0) yield return $"losses.mse must not be negative; it is {Mse}.";
         if (Fft < 0) yield return $"losses.fft must not be negative; it is {Fft}.";
         if (Gan < 0) yield return $"losses.gan must not be negative; it is {Gan}.";
         if (Feature < 0) yield return $"losses.feature must not be negative; it is {Feature}.";
