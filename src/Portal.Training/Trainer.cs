@@ -93,6 +93,7 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
             using (var scope = NewDisposeScope())
             {
                 var (lowBatch, highBatch) = pairs.Batch(step, recipe.BatchSize);
+                var towardsStart = recipe.Data.Mix is { Target: MixTarget.Start } ? pairs.MixedPairs(step, recipe.BatchSize) : null;
                 dataSeconds = clock.Elapsed.TotalSeconds;
                 var outputs = new List<Tensor>();
                 // With oneDNN off (TorchRuntime.OneDnnDisabled) the whole batch goes through one forward/backward. Where the
@@ -104,6 +105,12 @@ public sealed class Trainer(TrainingRecipe recipe, TrainingOptions options, Text
                 {
                     var low = lowBatch[b..(b + chunk)].to(device);
                     var high = highBatch[b..(b + chunk)].to(device);
+                    if (towardsStart is not null && anchor is not null && towardsStart.Skip(b).Take(chunk).Any(m => m))
+                    {
+                        // data.mix target "start": the mixed-in pairs' target is the start's output, not the original crop.
+                        var mask = tensor(towardsStart[b..(b + chunk)]).reshape(chunk, 1, 1, 1).to(device);
+                        high = where(mask, anchor.StartOutput(low), high);
+                    }
                     var output = generator.call(low);
                     var l1 = nn.functional.l1_loss(output, high);
                     var total = l1 * recipe.Losses.L1;

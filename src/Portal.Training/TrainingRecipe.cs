@@ -126,9 +126,17 @@ public sealed record TrainingRecipe
         {
             problems.Add("losses.anchor and losses.startWeights need initFrom (the start to stay close to).");
         }
+        if (Data.Mix is { Target: MixTarget.Start } && InitFrom is null)
+        {
+            problems.Add("data.mix.target \"start\" needs initFrom (the start whose output the mixed-in crops are trained towards).");
+        }
         if (Losses.Face > 0 && Data.FaceBatch < 1)
         {
             problems.Add("losses.face needs data.faceBatch of at least 1 (face crops per step).");
+        }
+        if (Quantization is not null && Data.Mix is { Target: MixTarget.Start })
+        {
+            problems.Add("data.mix.target \"start\" does not apply to quantization-aware runs.");
         }
         if (Quantization is not null && (Losses.Face > 0 || Data.FaceBatch > 0))
         {
@@ -216,6 +224,9 @@ public sealed record DataRecipe
     /// <summary>Face crops (data/DOMAIN/faces/, `portal data faces DOMAIN`) per step, degraded like the other pairs, for <see cref="LossRecipe.Face"/>.</summary>
     public int FaceBatch { get; init; }
 
+    /// <summary>Draws a share of the crops from a second domain's training set (e.g. photographs beside art), degraded the same way.</summary>
+    public MixRecipe? Mix { get; init; }
+
     public IEnumerable<string> Problems(int scale)
     {
         if (string.IsNullOrWhiteSpace(Domain) || Domain.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) yield return $"data.domain '{Domain}' must be a plain name.";
@@ -242,7 +253,44 @@ public sealed record DataRecipe
         {
             foreach (var problem in Emphasis.Problems()) yield return problem;
         }
+        if (Mix is not null)
+        {
+            foreach (var problem in Mix.Problems(Domain)) yield return problem;
+        }
     }
+}
+
+/// <summary>
+/// A second domain in the crops: each pair comes from data/<see cref="Domain"/>/train with probability <see cref="Share"/>
+/// (uniformly over its images), otherwise from the recipe's own domain as before.
+/// </summary>
+public sealed record MixRecipe
+{
+    public required string Domain { get; init; }
+
+    public double Share { get; init; } = 0.25;
+
+    /// <summary>What the mixed-in crops are trained towards.</summary>
+    public MixTarget Target { get; init; } = MixTarget.Original;
+
+    public IEnumerable<string> Problems(string ownDomain)
+    {
+        if (string.IsNullOrWhiteSpace(Domain) || Domain.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) yield return $"data.mix.domain '{Domain}' must be a plain name.";
+        else if (Domain == ownDomain) yield return $"data.mix.domain '{Domain}' is the recipe's own domain; name a second one.";
+        if (Share is <= 0 or >= 1 || !double.IsFinite(Share)) yield return $"data.mix.share must be in (0, 1); it is {Share}.";
+    }
+}
+
+public enum MixTarget
+{
+    /// <summary>The original high-resolution crop, like the recipe's own pairs.</summary>
+    Original,
+
+    /// <summary>
+    /// The starting network's output on the same degraded input (distillation): the fine-tune learns its own domain and
+    /// keeps the start's behaviour on the other, e.g. an art model that must not change how it treats photographs.
+    /// </summary>
+    Start,
 }
 
 /// <summary>

@@ -23,14 +23,27 @@ public sealed class TrainingPairs
     private readonly int[] favoured = [];
     private readonly int[] others = [];
 
+    // With data.mix: the second domain's images.
+    private readonly IReadOnlyList<RgbImage> mixed = [];
+
     /// <param name="names">The images' file names, needed when the recipe sets data.emphasis (matched by prefix).</param>
-    public TrainingPairs(IReadOnlyList<RgbImage> images, DataRecipe recipe, int scale, ulong seed, IReadOnlyList<string>? names = null)
+    /// <param name="mixImages">The data.mix domain's training images, needed when the recipe sets data.mix.</param>
+    public TrainingPairs(IReadOnlyList<RgbImage> images, DataRecipe recipe, int scale, ulong seed, IReadOnlyList<string>? names = null,
+        IReadOnlyList<RgbImage>? mixImages = null)
     {
         if (images.Count == 0)
         {
             throw new TrainingException($"The '{recipe.Domain}' training set holds no images.");
         }
-        var small = images.FirstOrDefault(i => i.Width < recipe.CropSize || i.Height < recipe.CropSize);
+        if (recipe.Mix is { } mix)
+        {
+            if (mixImages is null || mixImages.Count == 0)
+            {
+                throw new TrainingException($"data.mix needs the '{mix.Domain}' training images; none were given.");
+            }
+            mixed = mixImages;
+        }
+        var small = images.Concat(mixed).FirstOrDefault(i => i.Width < recipe.CropSize || i.Height < recipe.CropSize);
         if (small is not null)
         {
             throw new TrainingException($"A {small.Width}x{small.Height} training image is smaller than the {recipe.CropSize} px crop.");
@@ -61,7 +74,9 @@ public sealed class TrainingPairs
     public static TrainingPairs ForRecipe(string dataRoot, TrainingRecipe recipe)
     {
         var files = SetFiles(dataRoot, recipe.Data.Domain, "train");
-        return new TrainingPairs(files.Select(RgbImage.Load).ToList(), recipe.Data, recipe.Architecture.Scale, recipe.Seed, files.Select(f => Path.GetFileName(f)).ToList());
+        var mixImages = recipe.Data.Mix is { } mix ? LoadSet(dataRoot, mix.Domain, "train") : null;
+        return new TrainingPairs(files.Select(RgbImage.Load).ToList(), recipe.Data, recipe.Architecture.Scale, recipe.Seed,
+            files.Select(f => Path.GetFileName(f)).ToList(), mixImages);
     }
 
     /// <summary>Loads every PNG/JPEG of data/DOMAIN/train, refusing a missing or empty data set with the command that builds it.</summary>
@@ -98,11 +113,18 @@ public sealed class TrainingPairs
         return (tensor(low).reshape(batchSize, 3, crop / scale, crop / scale), tensor(high).reshape(batchSize, 3, crop, crop));
     }
 
+    /// <summary>Which pairs of a step's batch come from the data.mix domain (all false without data.mix).</summary>
+    public bool[] MixedPairs(int step, int batchSize) =>
+        [.. Enumerable.Range(0, batchSize).Select(index => recipe.Mix is { } mix && new SeededRandom(PairSeed(step, index)).NextDouble() < mix.Share)];
+
+    private ulong PairSeed(int step, int index) => SeededRandom.SeedFrom($"{seed}/{step}/{index}");
+
     public (RgbImage Low, RgbImage High) Pair(int step, int index)
     {
-        var pairSeed = SeededRandom.SeedFrom($"{seed}/{step}/{index}");
+        var pairSeed = PairSeed(step, index);
         var random = new SeededRandom(pairSeed);
-        var image = images[PickImage(random)];
+        // data.mix draws first (only when set, so recipes without it keep their pairs): MixedPairs repeats this draw.
+        var image = recipe.Mix is { } mix && random.NextDouble() < mix.Share ? mixed[random.NextInt(0, mixed.Count - 1)] : images[PickImage(random)];
         var crop = recipe.CropSize;
         var x = random.NextInt(0, image.Width - crop);
         var y = random.NextInt(0, image.Height - crop);

@@ -44,7 +44,7 @@ internal sealed class FaceIdentityTerm : IDisposable
         {
             throw new TrainingException($"The '{set.Domain}' face crops are {set.Size} px, which the scale {scale} does not divide; rebuild them with --size a multiple of {scale}.");
         }
-        var pairs = new TrainingPairs(set.LoadImages(options.DataRoot), recipe.Data with { CropSize = set.Size, Emphasis = null }, scale, SeededRandom.SeedFrom($"{recipe.Seed}/faces"));
+        var pairs = new TrainingPairs(set.LoadImages(options.DataRoot), recipe.Data with { CropSize = set.Size, Emphasis = null, Mix = null }, scale, SeededRandom.SeedFrom($"{recipe.Seed}/faces"));
         var identity = recipe.Losses.Face > 0 ? FaceIdentityLoss.Load(Path.Combine(options.RepositoryRoot, "models")) : null;
         identity?.to(device);
         return new FaceIdentityTerm(recipe, pairs, set.Margin, identity);

@@ -25,10 +25,13 @@ public sealed class StartAnchor : IDisposable
         this.weightsWeight = weightsWeight;
     }
 
-    /// <summary>A frozen copy of <paramref name="generator"/> as it is now; null when the recipe weights neither term.</summary>
+    /// <summary>
+    /// A frozen copy of <paramref name="generator"/> as it is now; null when the recipe weights neither term and no
+    /// data.mix crops are trained towards the start.
+    /// </summary>
     public static StartAnchor? Create(TrainingRecipe recipe, SuperResolutionNetwork generator, Device device)
     {
-        if (recipe.Losses.Anchor <= 0 && recipe.Losses.StartWeights <= 0)
+        if (recipe.Losses.Anchor <= 0 && recipe.Losses.StartWeights <= 0 && recipe.Data.Mix is not { Target: MixTarget.Start })
         {
             return null;
         }
@@ -43,18 +46,22 @@ public sealed class StartAnchor : IDisposable
         return new StartAnchor(start, recipe.Losses.Anchor, recipe.Losses.StartWeights);
     }
 
+    /// <summary>The frozen start's output on <paramref name="low"/>, without gradients.</summary>
+    public Tensor StartOutput(Tensor low)
+    {
+        using (no_grad())
+        {
+            return start.call(low);
+        }
+    }
+
     /// <summary>The weighted sum of both terms for one forward pass of <paramref name="generator"/> on <paramref name="low"/>.</summary>
     public Tensor Loss(SuperResolutionNetwork generator, Tensor low, Tensor output)
     {
         var total = zeros(1, dtype: output.dtype, device: output.device).squeeze();
         if (outputWeight > 0)
         {
-            Tensor target;
-            using (no_grad())
-            {
-                target = start.call(low);
-            }
-            total += nn.functional.l1_loss(output, target) * outputWeight;
+            total += nn.functional.l1_loss(output, StartOutput(low)) * outputWeight;
         }
         if (weightsWeight > 0)
         {

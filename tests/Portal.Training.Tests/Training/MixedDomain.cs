@@ -1,0 +1,97 @@
+using Portal.Models.Degradation;
+using Portal.Models.Evaluation;
+using Portal.Training.Architectures;
+using Portal.Training.Data;
+using Portal.Training.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Portal.Training.Tests.Training;
+
+/// <summary>data.mix: a share of the crops from a second domain, trained towards the original crop or the start's output.</summary>
+public sealed class MixedDomain
+{
+    private static RgbImage Flat(float value) => new(40, 40, Enumerable.Repeat(value, 3 * 40 * 40).ToArray());
+
+    [Fact]
+    public void Mix_draws_its_share_of_crops_from_the_second_domain_and_says_which_pairs_they_are()
+    {
+        RgbImage[] own = [Flat(0.1f), Flat(0.2f)];
+        RgbImage[] other = [Flat(0.7f), Flat(0.8f), Flat(0.9f)];
+        var recipe = new DataRecipe { Domain = "art", CropSize = 32, CleanFraction = 1, Mix = new MixRecipe { Domain = "photo", Share = 0.3 } };
+        var pairs = new TrainingPairs(own, recipe, scale: 4, seed: 11, mixImages: other);
+
+        var mixed = 0;
+        for (var step = 0; step < 100; step++)
+        {
+            var flags = pairs.MixedPairs(step, 4);
+            for (var index = 0; index < 4; index++)
+            {
+                var fromOther = pairs.Pair(step, index).High.Planes[0] >= 0.5f;
+                Assert.Equal(fromOther, flags[index]);
+                mixed += fromOther ? 1 : 0;
+            }
+        }
+        Assert.InRange(mixed, 90, 150);
+        Assert.Equal(pairs.Pair(7, 3).High.Planes, new TrainingPairs(own, recipe, scale: 4, seed: 11, mixImages: other).Pair(7, 3).High.Planes);
+        Assert.All(Enumerable.Range(0, 20), step => Assert.DoesNotContain(true, new TrainingPairs(own, recipe with { Mix = null }, 4, 11).MixedPairs(step, 4)));
+    }
+
+    [Fact]
+    public void Mixed_crops_trained_towards_the_start_keep_its_output_on_that_domain()
+    {
+        using var data = new TinyDataSet();
+        var otherFolder = Path.Combine(data.DataRoot, "other", "train");
+        Directory.CreateDirectory(otherFolder);
+        for (var i = 0; i < 4; i++)
+        {
+            TinyDataSet.Pattern(48, SeededRandom.SeedFrom($"other/{i}")).Save(Path.Combine(otherFolder, $"other-{i}.png"));
+        }
+        var startPath = Path.Combine(data.Root, "start.onnx");
+        random.manual_seed(13);
+        using (var start = new SrvggCompact(8, 1, 2))
+        {
+            File.WriteAllBytes(startPath, start.ToOnnx("start"));
+        }
+        var recipe = TinyDataSet.Recipe("mixed", steps: 20) with { InitFrom = startPath, EmaDecay = 0 };
+        var mix = new MixRecipe { Domain = "other", Share = 0.9 };
+        var towardsOriginal = new Trainer(recipe with { Name = "towards-original", Data = recipe.Data with { Mix = mix } }, data.Options(), TextWriter.Null).Run();
+        var towardsStart = new Trainer(recipe with { Name = "towards-start", Data = recipe.Data with { Mix = mix with { Target = MixTarget.Start } } },
+            data.Options(), TextWriter.Null).Run();
+
+        var probe = TinyDataSet.Pattern(24, SeededRandom.SeedFrom("other/0"));
+        var startOutput = Forward(startPath, probe);
+        var originalDistance = (Forward(towardsOriginal.ModelPath, probe) - startOutput).abs().mean().item<float>();
+        var startDistance = (Forward(towardsStart.ModelPath, probe) - startOutput).abs().mean().item<float>();
+        Assert.True(originalDistance > 0.01, $"the run trained towards the originals moved its output by only {originalDistance:F5}; too little to compare");
+        Assert.True(startDistance < originalDistance * 0.5,
+            $"trained towards the start, the output on the mixed-in domain moved by {startDistance:F5}; towards the originals by {originalDistance:F5}; expected under half");
+    }
+
+    [Fact]
+    public void A_bad_mix_is_refused_with_a_sentence()
+    {
+        Assert.Contains("data.mix.domain 'art' is the recipe's own domain; name a second one.",
+            RecipeValidation.Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "mix": { "domain": "art" } } }""").Message);
+        Assert.Contains("data.mix.share must be in (0, 1); it is 1.",
+            RecipeValidation.Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "mix": { "domain": "photo", "share": 1 } } }""").Message);
+        Assert.Contains("data.mix.target \"start\" needs initFrom",
+            RecipeValidation.Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "mix": { "domain": "photo", "target": "start" } } }""").Message);
+        Assert.Contains("unknown key 'weight'",
+            RecipeValidation.Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "mix": { "domain": "photo", "weight": 2 } } }""").Message);
+
+        using var data = new TinyDataSet();
+        var recipe = TinyDataSet.Recipe("missing-mix", steps: 1);
+        var missing = Assert.Throws<TrainingException>(() => TrainingPairs.ForRecipe(data.DataRoot, recipe with { Data = recipe.Data with { Mix = new MixRecipe { Domain = "photo" } } }));
+        Assert.Contains("The data set 'photo' is missing", missing.Message);
+        Assert.Contains("portal data build photo", missing.Message);
+    }
+
+    private static Tensor Forward(string modelPath, RgbImage image)
+    {
+        using var network = new SrvggCompact(8, 1, 2);
+        network.LoadOnnx(File.ReadAllBytes(modelPath), Path.GetFileName(modelPath));
+        network.eval();
+        using var _ = no_grad();
+        return network.call(tensor(image.Planes, [1, 3, image.Height, image.Width])).clamp(0, 1);
+    }
+}
