@@ -255,7 +255,7 @@ public sealed record DataRecipe
         }
         if (Mix is not null)
         {
-            foreach (var problem in Mix.Problems(Domain)) yield return problem;
+            foreach (var problem in Mix.Problems(Domain, Degradation)) yield return problem;
         }
     }
 }
@@ -273,8 +273,19 @@ public sealed record MixRecipe
     /// <summary>What the mixed-in crops are trained towards.</summary>
     public MixTarget Target { get; init; } = MixTarget.Original;
 
-    public IEnumerable<string> Problems(string ownDomain)
+    /// <summary>With the "tracks" degradation: the mixed-in crops' own light, medium and heavy shares (unset: the recipe's).</summary>
+    public double[]? TrackShares { get; init; }
+
+    public IEnumerable<string> Problems(string ownDomain, DegradationKind degradation)
     {
+        if (TrackShares is not null && (TrackShares.Length != 3 || TrackShares.Any(v => v < 0 || !double.IsFinite(v)) || TrackShares.Sum() <= 0))
+        {
+            yield return $"data.mix.trackShares must be three non-negative shares [light, medium, heavy] with a positive sum; it is [{string.Join(", ", TrackShares)}].";
+        }
+        if (TrackShares is not null && degradation != DegradationKind.Tracks)
+        {
+            yield return "data.mix.trackShares only applies to the \"tracks\" degradation.";
+        }
         if (string.IsNullOrWhiteSpace(Domain) || Domain.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) yield return $"data.mix.domain '{Domain}' must be a plain name.";
         else if (Domain == ownDomain) yield return $"data.mix.domain '{Domain}' is the recipe's own domain; name a second one.";
         if (Share is <= 0 or >= 1 || !double.IsFinite(Share)) yield return $"data.mix.share must be in (0, 1); it is {Share}.";

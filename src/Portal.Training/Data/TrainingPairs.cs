@@ -124,7 +124,8 @@ public sealed class TrainingPairs
         var pairSeed = PairSeed(step, index);
         var random = new SeededRandom(pairSeed);
         // data.mix draws first (only when set, so recipes without it keep their pairs): MixedPairs repeats this draw.
-        var image = recipe.Mix is { } mix && random.NextDouble() < mix.Share ? mixed[random.NextInt(0, mixed.Count - 1)] : images[PickImage(random)];
+        var isMixed = recipe.Mix is { } mix && random.NextDouble() < mix.Share;
+        var image = isMixed ? mixed[random.NextInt(0, mixed.Count - 1)] : images[PickImage(random)];
         var crop = recipe.CropSize;
         var x = random.NextInt(0, image.Width - crop);
         var y = random.NextInt(0, image.Height - crop);
@@ -147,7 +148,8 @@ public sealed class TrainingPairs
         }
         else if (recipe.Degradation == DegradationKind.Tracks)
         {
-            var strength = recipe.TrackShares is { } shares ? TrackStrengths[Weighted(shares, random.NextDouble())] : TrackStrengths[random.NextInt(0, TrackStrengths.Length - 1)];
+            var trackShares = isMixed && recipe.Mix!.TrackShares is { } mixShares ? mixShares : recipe.TrackShares;
+            var strength = trackShares is { } shares ? TrackStrengths[Weighted(shares, random.NextDouble())] : TrackStrengths[random.NextInt(0, TrackStrengths.Length - 1)];
             low = Degrader.Degrade(high, DegradationPresets.For(strength, scale), scale, pairSeed);
         }
         else

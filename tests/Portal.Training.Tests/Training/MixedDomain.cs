@@ -37,6 +37,33 @@ public sealed class MixedDomain
     }
 
     [Fact]
+    public void Mixed_crops_take_their_own_track_shares()
+    {
+        var photo = RgbImage.Load(Path.Combine(RepositoryPaths.Models, "evaluation", "photos", "chelsea.png"));
+        var art = RgbImage.Load(Path.Combine(RepositoryPaths.Models, "evaluation", "art", "boy.png"));
+        var recipe = new DataRecipe
+        {
+            Domain = "art", CropSize = 64, CleanFraction = 0, Degradation = DegradationKind.Tracks, TrackShares = [0, 0, 1],
+            Mix = new MixRecipe { Domain = "photo", Share = 0.5, TrackShares = [1, 0, 0] },
+        };
+        var pairs = new TrainingPairs([art], recipe, scale: 2, seed: 7, mixImages: [photo]);
+        var flags = Enumerable.Range(0, 12).SelectMany(step => pairs.MixedPairs(step, 2).Select((mixed, index) => (step, index, mixed))).ToList();
+        Assert.Contains(flags, f => f.mixed);
+        Assert.Contains(flags, f => !f.mixed);
+        foreach (var (step, index, mixed) in flags)
+        {
+            var (low, high) = pairs.Pair(step, index);
+            var expected = Degrader.Degrade(high, DegradationPresets.For(mixed ? DegradationStrength.Light : DegradationStrength.Heavy, 2), 2,
+                SeededRandom.SeedFrom($"7/{step}/{index}"));
+            Assert.Equal(expected.Planes, low.Planes);
+        }
+        Assert.Contains("data.mix.trackShares only applies to the \"tracks\" degradation.",
+            RecipeValidation.Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "mix": { "domain": "photo", "trackShares": [1, 1, 0] } } }""").Message);
+        Assert.Contains("data.mix.trackShares must be three non-negative shares",
+            RecipeValidation.Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "data": { "domain": "art", "degradation": "tracks", "mix": { "domain": "photo", "trackShares": [1, 1] } } }""").Message);
+    }
+
+    [Fact]
     public void Mixed_crops_trained_towards_the_start_keep_its_output_on_that_domain()
     {
         using var data = new TinyDataSet();
