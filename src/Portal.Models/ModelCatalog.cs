@@ -85,6 +85,8 @@ public static class ModelCatalog
         new(ContentType.Art, 8, QualityLevel.Ultra, InputCondition.Clean, "esrgan-thick-x8"),
         // Trained here on rendered pages (docs/TRAINING.md): the one model measured past lanczos3 on held-out text, clean and JPEG.
         new(ContentType.Text, 2, QualityLevel.Fast, InputCondition.Clean, "text-x2"),
+        // Trained here at x4 the same way from x4fast (docs/TRAINING.md, "Text x4"): past lanczos3 and every other x4 model on held-out text.
+        new(ContentType.Text, 4, QualityLevel.Fast, InputCondition.Clean, "text-x4"),
     ];
 
     public static IReadOnlyList<ModelDefinition> All { get; } = Build();
@@ -159,6 +161,10 @@ public static class ModelCatalog
         // text-x2-anime.json; before that three from-scratch stages) are in git history and docs/TRAINING.md.
         models.Add(Trained("text-x2", ContentType.Text, TextX2Recipe,
             "Trained here for text and screenshots: keeps glyph edges sharp without ringing; not meant for photos."));
+        // Fine-tuned by this project from realesrgan-x4fast at its own scale on the same rendered text pages
+        // in two stages (models/recipes/text-x4-general.json, then text-x4-general2.json, which pins the shipped weights; docs/TRAINING.md, "Text x4").
+        models.Add(Trained("text-x4", ContentType.Text, TextX4Recipe,
+            "Trained here for text and screenshots at x4: glyph edges drawn from a quarter-size page; not meant for photos.", scale: 4));
         // Fine-tuned here at x2 from x4fast shrunk 2x2 (models/recipes/photo-x2-anchor-wes.json: Debian wallpapers, a tenth of the crops
         // painted game portraits), then blended 0.7 with that start (docs/TRAINING.md); serves compressed or noisy photos at x2.
         models.Add(Trained("photo-x2", ContentType.Photo, PhotoX2Recipe,
@@ -184,6 +190,10 @@ public static class ModelCatalog
     /// </summary>
     public static ModelSource TextX2Recipe => new("portal-training", "1",
         "sha512-WbTmcSFxG54fWaq+Z44DdpaAkkLEOOkM6d1k/Zg+UYL27qnRIWFshKsF89p88yoH3hfNBLUcdy99nkBALarcDg==", "models/recipes/text-x2-general6.json", SourceFormat.Trained);
+
+    /// <summary>The recipe of the last stage the committed text-x4.onnx was trained in (the file is that stage's export); pinned by its SHA-512 like <see cref="TextX2Recipe"/>.</summary>
+    public static ModelSource TextX4Recipe => new("portal-training", "1",
+        "sha512-9Kc+agubVP5+7+Cj+LA7dBP0tpTYcXDPLwBUSchi1HR2sKGLI33jCV5mklx1q+QVZ5tV1KKc69y7KU0CqhTWEg==", "models/recipes/text-x4-general2.json", SourceFormat.Trained);
 
     /// <summary>
     /// The recipe photo-x2.onnx was fine-tuned from (the committed file is that run's export blended 0.7 with the recipe's start,

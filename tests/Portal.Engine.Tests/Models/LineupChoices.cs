@@ -40,7 +40,7 @@ public sealed class LineupChoices : IDisposable
     [Theory]
     [InlineData(ContentType.Art, 3, QualityLevel.Balanced, "Art x3 Balanced is not offered. For art and anime at x3 the lineup offers Fast; Balanced is offered at x2.")]
     [InlineData(ContentType.Photo, 2, QualityLevel.Fast, "Photo x2 Fast is not offered. For photos at x2 the lineup offers Balanced; Fast is not offered for photos at any scale.")]
-    [InlineData(ContentType.Text, 4, QualityLevel.Fast, "Text x4 Fast is not offered. The lineup offers nothing for text and screenshots at x4; Fast is offered at x2.")]
+    [InlineData(ContentType.Text, 3, QualityLevel.Fast, "Text x3 Fast is not offered. The lineup offers nothing for text and screenshots at x3; Fast is offered at x2 and x4.")]
     [InlineData(ContentType.Text, 2, QualityLevel.Ultra, "Text x2 Ultra is not offered. For text and screenshots at x2 the lineup offers Fast; Ultra is not offered for text and screenshots at any scale.")]
     public void Every_refusal_names_the_offered_levels_and_scales(ContentType content, int scale, QualityLevel level, string sentence)
     {
