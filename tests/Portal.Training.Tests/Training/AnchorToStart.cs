@@ -1,6 +1,4 @@
-using Portal.Training.Architectures;
 using Portal.Training.Tests.Support;
-using static TorchSharp.torch;
 
 namespace Portal.Training.Tests.Training;
 
@@ -13,19 +11,14 @@ public sealed class AnchorToStart
     {
         using var data = new TinyDataSet();
         var startPath = Path.Combine(data.Root, "start.onnx");
-        random.manual_seed(11);
-        using (var start = new SrvggCompact(8, 1, 2))
-        {
-            File.WriteAllBytes(startPath, start.ToOnnx("start"));
-        }
+        TinyNetwork.WriteStart(startPath, 11);
         var recipe = TinyDataSet.Recipe("anchored", steps: 20) with { InitFrom = startPath, EmaDecay = 0 };
         var free = new Trainer(recipe with { Name = "free" }, data.Options(), TextWriter.Null).Run();
         var anchored = new Trainer(recipe with { Losses = recipe.Losses with { Anchor = anchor, StartWeights = startWeights } }, data.Options(), TextWriter.Null).Run();
 
         var probe = TinyDataSet.Pattern(24, 77);
-        var startOutput = Forward(startPath, probe);
-        var freeDistance = (Forward(free.ModelPath, probe) - startOutput).abs().mean().item<float>();
-        var anchoredDistance = (Forward(anchored.ModelPath, probe) - startOutput).abs().mean().item<float>();
+        var freeDistance = TinyNetwork.Distance(free.ModelPath, startPath, probe);
+        var anchoredDistance = TinyNetwork.Distance(anchored.ModelPath, startPath, probe);
         Assert.True(freeDistance > 0.01, $"the free run moved its output by only {freeDistance:F5}; too little to compare");
         Assert.True(anchoredDistance < freeDistance * 0.25,
             $"the anchored run moved its output by {anchoredDistance:F5}, the free run by {freeDistance:F5}; expected under a quarter");
@@ -40,15 +33,5 @@ public sealed class AnchorToStart
             RecipeValidation.Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "initFrom": "models/realesrgan-x4fast-x4.onnx", "data": { "domain": "photo" }, "losses": { "anchr": 1 } }""").Message);
         Assert.Contains("losses.startWeights must not be negative; it is -1.",
             RecipeValidation.Load("""{ "name": "x", "architecture": { "type": "srvgg-compact" }, "initFrom": "models/realesrgan-x4fast-x4.onnx", "data": { "domain": "photo" }, "losses": { "startWeights": -1 } }""").Message);
-    }
-
-    private static Tensor Forward(string modelPath, Portal.Models.Evaluation.RgbImage image)
-    {
-        using var network = new SrvggCompact(8, 1, 2);
-        network.LoadOnnx(File.ReadAllBytes(modelPath), Path.GetFileName(modelPath));
-        network.eval();
-        using var _ = no_grad();
-        var input = tensor(image.Planes, [1, 3, image.Height, image.Width]);
-        return network.call(input).clamp(0, 1);
     }
 }

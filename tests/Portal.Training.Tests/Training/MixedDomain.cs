@@ -1,9 +1,7 @@
 using Portal.Models.Degradation;
 using Portal.Models.Evaluation;
-using Portal.Training.Architectures;
 using Portal.Training.Data;
 using Portal.Training.Tests.Support;
-using static TorchSharp.torch;
 
 namespace Portal.Training.Tests.Training;
 
@@ -74,11 +72,7 @@ public sealed class MixedDomain
             TinyDataSet.Pattern(48, SeededRandom.SeedFrom($"other/{i}")).Save(Path.Combine(otherFolder, $"other-{i}.png"));
         }
         var startPath = Path.Combine(data.Root, "start.onnx");
-        random.manual_seed(13);
-        using (var start = new SrvggCompact(8, 1, 2))
-        {
-            File.WriteAllBytes(startPath, start.ToOnnx("start"));
-        }
+        TinyNetwork.WriteStart(startPath, 13);
         var recipe = TinyDataSet.Recipe("mixed", steps: 20) with { InitFrom = startPath, EmaDecay = 0 };
         var mix = new MixRecipe { Domain = "other", Share = 0.9 };
         var towardsOriginal = new Trainer(recipe with { Name = "towards-original", Data = recipe.Data with { Mix = mix } }, data.Options(), TextWriter.Null).Run();
@@ -86,9 +80,8 @@ public sealed class MixedDomain
             data.Options(), TextWriter.Null).Run();
 
         var probe = TinyDataSet.Pattern(24, SeededRandom.SeedFrom("other/0"));
-        var startOutput = Forward(startPath, probe);
-        var originalDistance = (Forward(towardsOriginal.ModelPath, probe) - startOutput).abs().mean().item<float>();
-        var startDistance = (Forward(towardsStart.ModelPath, probe) - startOutput).abs().mean().item<float>();
+        var originalDistance = TinyNetwork.Distance(towardsOriginal.ModelPath, startPath, probe);
+        var startDistance = TinyNetwork.Distance(towardsStart.ModelPath, startPath, probe);
         Assert.True(originalDistance > 0.01, $"the run trained towards the originals moved its output by only {originalDistance:F5}; too little to compare");
         Assert.True(startDistance < originalDistance * 0.5,
             $"trained towards the start, the output on the mixed-in domain moved by {startDistance:F5}; towards the originals by {originalDistance:F5}; expected under half");
@@ -111,14 +104,5 @@ public sealed class MixedDomain
         var missing = Assert.Throws<TrainingException>(() => TrainingPairs.ForRecipe(data.DataRoot, recipe with { Data = recipe.Data with { Mix = new MixRecipe { Domain = "photo" } } }));
         Assert.Contains("The data set 'photo' is missing", missing.Message);
         Assert.Contains("portal data build photo", missing.Message);
-    }
-
-    private static Tensor Forward(string modelPath, RgbImage image)
-    {
-        using var network = new SrvggCompact(8, 1, 2);
-        network.LoadOnnx(File.ReadAllBytes(modelPath), Path.GetFileName(modelPath));
-        network.eval();
-        using var _ = no_grad();
-        return network.call(tensor(image.Planes, [1, 3, image.Height, image.Width])).clamp(0, 1);
     }
 }
