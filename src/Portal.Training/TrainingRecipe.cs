@@ -236,10 +236,7 @@ public sealed record DataRecipe
         {
             yield return $"data.jpegQuality must be [min, max] within [1, 100]; it is [{string.Join(", ", JpegQuality)}].";
         }
-        if (TrackShares is not null && (TrackShares.Length != 3 || TrackShares.Any(v => v < 0 || !double.IsFinite(v)) || TrackShares.Sum() <= 0))
-        {
-            yield return $"data.trackShares must be three non-negative shares [light, medium, heavy] with a positive sum; it is [{string.Join(", ", TrackShares)}].";
-        }
+        if (TrackSharesProblem("data.trackShares", TrackShares) is { } sharesProblem) yield return sharesProblem;
         if (FaceBatch is < 0 or > 64) yield return $"data.faceBatch must be 0..64; it is {FaceBatch}.";
         if (TrackShares is not null && Degradation != DegradationKind.Tracks)
         {
@@ -258,6 +255,12 @@ public sealed record DataRecipe
             foreach (var problem in Mix.Problems(Domain, Degradation)) yield return problem;
         }
     }
+
+    /// <summary>The sentence for light/medium/heavy shares that are not three non-negative numbers with a positive sum; null when they are (or unset).</summary>
+    internal static string? TrackSharesProblem(string key, double[]? shares) =>
+        shares is not null && (shares.Length != 3 || shares.Any(v => v < 0 || !double.IsFinite(v)) || shares.Sum() <= 0)
+            ? $"{key} must be three non-negative shares [light, medium, heavy] with a positive sum; it is [{string.Join(", ", shares)}]."
+            : null;
 }
 
 /// <summary>
@@ -278,10 +281,7 @@ public sealed record MixRecipe
 
     public IEnumerable<string> Problems(string ownDomain, DegradationKind degradation)
     {
-        if (TrackShares is not null && (TrackShares.Length != 3 || TrackShares.Any(v => v < 0 || !double.IsFinite(v)) || TrackShares.Sum() <= 0))
-        {
-            yield return $"data.mix.trackShares must be three non-negative shares [light, medium, heavy] with a positive sum; it is [{string.Join(", ", TrackShares)}].";
-        }
+        if (DataRecipe.TrackSharesProblem("data.mix.trackShares", TrackShares) is { } sharesProblem) yield return sharesProblem;
         if (TrackShares is not null && degradation != DegradationKind.Tracks)
         {
             yield return "data.mix.trackShares only applies to the \"tracks\" degradation.";
