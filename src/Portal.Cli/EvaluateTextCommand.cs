@@ -37,9 +37,15 @@ internal static class EvaluateTextCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var images = new Option<string?>("--images") { Description = "With --tracks: the image folder (default: models/evaluation/photos)." };
+        var draws = new Option<int>("--draws")
+        {
+            Description = "With --tracks: degrade every image this many times with different seeds and average (the first draw is the usual one); "
+                + "on a few portraits one draw's luck moves face drift as much as two models differ.",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("evaluate", "Measure models on a domain's held-out images, clean and JPEG, beside bicubic and lanczos3.")
         {
-            Options = { domain, models, scale, quality, crops, cropSpecs, data, onlyGiven, deepFeatures, tracks, images },
+            Options = { domain, models, scale, quality, crops, cropSpecs, data, onlyGiven, deepFeatures, tracks, images, draws },
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -51,8 +57,12 @@ internal static class EvaluateTextCommand
                 if (parseResult.GetValue(tracks) is { Length: > 0 } trackNames)
                 {
                     var parsed = EvaluateTracks.ParseTracks(trackNames) ?? throw new TrainingException("--tracks takes clean, light, medium, heavy or all.");
+                    if (parseResult.GetValue(draws) < 1)
+                    {
+                        throw new TrainingException("--draws takes a whole number from 1.");
+                    }
                     return Task.FromResult(EvaluateTrainedTracks.Run(root, parseResult.GetValue(images) ?? Path.Combine(root, "models", "evaluation", "photos"), s, parsed,
-                        parseResult.GetValue(models) ?? [], parseResult.GetValue(crops), windows, cancellationToken));
+                        parseResult.GetValue(models) ?? [], parseResult.GetValue(crops), windows, cancellationToken, parseResult.GetValue(draws)));
                 }
                 var pages = TrainingPairs.SetFiles(parseResult.GetValue(data) ?? Path.Combine(root, "data"), parseResult.GetValue(domain)!, "heldout")
                     .Select(f => new EvaluationImage(Path.GetFileName(f), ModelEvaluator.CropToMultiple(RgbImage.Load(f), s))).ToList();

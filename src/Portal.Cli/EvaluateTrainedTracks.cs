@@ -15,7 +15,7 @@ namespace Portal.Cli;
 internal static class EvaluateTrainedTracks
 {
     public static int Run(string root, string imagesFolder, int scale, IReadOnlyList<EvaluationTrack> tracks, IReadOnlyList<string> modelPaths,
-        string? cropsPath, IReadOnlyList<CropSpec> cropSpecs, CancellationToken cancellationToken)
+        string? cropsPath, IReadOnlyList<CropSpec> cropSpecs, CancellationToken cancellationToken, int draws = 1)
     {
         var missing = modelPaths.Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0)
@@ -27,6 +27,7 @@ internal static class EvaluateTrainedTracks
         {
             throw new TrainingException($"{imagesFolder} holds no images to evaluate on.");
         }
+        images = EvaluationImage.WithDraws(images, draws);
         var sheets = ComparisonSheets(images, scale, cropsPath is not null && cropSpecs.Count == 0 ? [TopCentre(images[0], scale)] : cropSpecs, cropsPath);
         var modelsDirectory = Path.Combine(root, "models");
         using var features = new DeepFeatureDistance(modelsDirectory);

@@ -29,5 +29,19 @@ public sealed record EvaluationImage(string Name, RgbImage Image)
         return images;
     }
 
+    /// <summary>
+    /// Every image <paramref name="draws"/> times: the first under its own name, the others as
+    /// <c>name~1.png</c>, <c>name~2.png</c>... The real-world tracks seed their degradations from the
+    /// name, so each copy gets its own draw of blur, noise and JPEG: on a set of a few images a
+    /// mean over several draws tells two models apart where one draw's luck would decide.
+    /// </summary>
+    public static List<EvaluationImage> WithDraws(IReadOnlyList<EvaluationImage> images, int draws)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
+        return images.SelectMany(image => Enumerable.Range(0, draws).Select(k => k == 0
+            ? image
+            : image with { Name = $"{Path.GetFileNameWithoutExtension(image.Name)}~{k}{Path.GetExtension(image.Name)}" })).ToList();
+    }
+
     private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? text;
 }

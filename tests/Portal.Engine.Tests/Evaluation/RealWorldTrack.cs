@@ -52,6 +52,23 @@ public sealed class RealWorldTrack
     }
 
     [Fact]
+    public void Several_draws_give_each_copy_its_own_degradation_and_the_first_draw_is_the_usual_one()
+    {
+        var image = new EvaluationImage("coffee.png", Degradation.TestPhotos.Crop("coffee.png", 128));
+
+        var drawn = EvaluationImage.WithDraws([image], 3);
+
+        Assert.Equal(["coffee.png", "coffee~1.png", "coffee~2.png"], drawn.Select(i => i.Name));
+        Assert.All(drawn, d => Assert.Same(image.Image, d.Image));
+        var inputs = drawn.Select(d => EvaluationTrack.Medium.MakeInput(d, 4)).ToList();
+        Assert.Equal(EvaluationTrack.Medium.MakeInput(image, 4).Planes, inputs[0].Planes);
+        Assert.NotEqual(inputs[0].Planes, inputs[1].Planes);
+        Assert.NotEqual(inputs[1].Planes, inputs[2].Planes);
+        Assert.Equal([image], EvaluationImage.WithDraws([image], 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => EvaluationImage.WithDraws([image], 0));
+    }
+
+    [Fact]
     public void Picture_strips_hold_every_method_side_by_side()
     {
         using var folder = new TempDirectory();
