@@ -43,7 +43,7 @@ internal static class BlendCommand
                 var blended = WeightBlend.Blend(loaded.Architecture, File.ReadAllBytes(startPath), Path.GetFileName(startPath),
                     File.ReadAllBytes(tunedPath), Path.GetFileName(tunedPath), w, Path.GetFileNameWithoutExtension(outputPath), loaded.InitFromScale);
                 File.WriteAllBytes(outputPath, blended);
-                Console.WriteLine($"Wrote {outputPath}: {w.ToString(CultureInfo.InvariantCulture)} x {Path.GetFileName(tunedPath)} + {(1 - w).ToString(CultureInfo.InvariantCulture)} x {Path.GetFileName(startPath)}.");
+                Console.WriteLine($"Wrote {outputPath}: {w.ToString("0.####", CultureInfo.InvariantCulture)} x {Path.GetFileName(tunedPath)} + {(1 - w).ToString("0.####", CultureInfo.InvariantCulture)} x {Path.GetFileName(startPath)}.");
                 return Task.FromResult(0);
             }
             catch (TrainingException error)
