@@ -72,8 +72,9 @@ public static class ModelCatalog
         new(ContentType.Photo, 8, QualityLevel.Ultra, InputCondition.Clean, "esrgan-thick-x8"),
         new(ContentType.Art, 2, QualityLevel.Fast, InputCondition.Clean, "realesr-animevideov3-x2"),
         // Compressed or noisy art at x2: art-x2, realesr-animevideov3 fine-tuned here at x2 on drawings and painted portraits with
-        // the tracks' degradations (docs/TRAINING.md, "Art x2"); the same network run natively at x2. On the art set's 38 held-out images it beats
-        // its start and realesr-animevideov3-x2 on PSNR-Y, deep-feature distance and painted-face drift on every track.
+        // the tracks' degradations, two runs averaged (docs/TRAINING.md, "Eight degradation draws per portrait"); the same network run
+        // natively at x2. It beats its start on PSNR-Y and deep-feature distance on the art set's 38 held-out images and lowers
+        // face drift on painted and photographed portraits on every track.
         new(ContentType.Art, 2, QualityLevel.Fast, InputCondition.Degraded, "art-x2"),
         new(ContentType.Art, 2, QualityLevel.Balanced, InputCondition.Clean, "esrgan-legacy-psnr-small-x2"),
         new(ContentType.Art, 3, QualityLevel.Fast, InputCondition.Clean, "realesr-animevideov3-x3"),
@@ -174,11 +175,12 @@ public static class ModelCatalog
         // (RealWorldRestoration.X4PlusWithPhotoX4); no cell of its own: photo x4 Balanced has no clean model (docs/MODELS.md).
         models.Add(Trained("photo-x4", ContentType.Photo, PhotoX4Recipe,
             "Trained here for compressed or noisy photos: realesrgan-x4fast fine-tuned at x4 with painted portraits in the mix, blended 0.4 with its start; higher PSNR-Y and lower perceptual distance than x4fast, faces kept as close.", scale: 4));
-        // Fine-tuned here at x2 from realesr-animevideov3 (x4 with a 2x2 area shrink folded in; models/recipes/art-x2.json: the art
-        // set's drawings and painted game portraits, the tracks' degradations, anchor and face identity terms); serves compressed
-        // or noisy art at x2 Fast (docs/TRAINING.md, "Art x2").
+        // Fine-tuned here at x2 from realesr-animevideov3 (x4 with a 2x2 area shrink folded in) twice, models/recipes/art-x2-calmf02.json
+        // and art-x2-calmmixf02.json (the art set's drawings and painted game portraits, the tracks' degradations, anchor and face
+        // identity terms; the second with photographs trained towards the start), the two exports averaged; serves compressed
+        // or noisy art at x2 Fast (docs/TRAINING.md, "Eight degradation draws per portrait").
         models.Add(Trained("art-x2", ContentType.Art, ArtX2Recipe,
-            "Trained here for compressed or noisy drawings, anime and game art at x2: realesr-animevideov3 fine-tuned on the tracks' degradations; cleaner flat areas and lines than animevideov3, painted faces kept closer."));
+            "Trained here for compressed or noisy drawings, anime and game art at x2: realesr-animevideov3 fine-tuned on the tracks' degradations, two runs averaged; cleaner flat areas and lines than animevideov3, painted and photographed faces kept closer."));
         return models;
     }
 
@@ -209,9 +211,12 @@ public static class ModelCatalog
     public static ModelSource PhotoX4Recipe => new("portal-training", "1",
         "sha512-qgArDTI7n04QvoySEv4q/relOkREINL7YEhQnJTP2MtvWcUrRpxdsnXiumNCYy+PquSLdLquGDP5pp4Yo9HJUA==", "models/recipes/photo-x4-anchor-wes.json", SourceFormat.Trained);
 
-    /// <summary>The recipe the committed art-x2.onnx was fine-tuned from (the file is that run's export); pinned by its SHA-512 like <see cref="TextX2Recipe"/>.</summary>
+    /// <summary>
+    /// The recipe of the blend that wrote the committed art-x2.onnx (the file is 0.5 x this run's export + 0.5 x art-x2-calmf02's,
+    /// <c>portal train blend --with</c>); pinned by its SHA-512 like <see cref="TextX2Recipe"/>.
+    /// </summary>
     public static ModelSource ArtX2Recipe => new("portal-training", "1",
-        "sha512-QuzSzLgE5I+rN57VuO8QrWGkuPK9ariwq40j88YzFzPZMg3g/1nOHvTDwdsZ1T3MP0g5JrupdM0ah78CvbLh0Q==", "models/recipes/art-x2.json", SourceFormat.Trained);
+        "sha512-+o3+VQo1cZ64ue0X6kGXEdJh7dKmFVe03F01wVPs3pAKUIsp3+PVoot1XUr/9LTMQns25LD2Q+BPlnqfDaBdgQ==", "models/recipes/art-x2-calmmixf02.json", SourceFormat.Trained);
 
     /// <summary>A committed SRVGG-compact model trained by this project (x2 unless said), under the project's licence note.</summary>
     private static ModelDefinition Trained(string id, ContentType contentType, ModelSource recipe, string notes, int scale = 2) =>

@@ -27,11 +27,16 @@ public sealed class TrainedModelsServeTheirCells
 
     [Theory]
     [InlineData("photo-x2", ContentType.Photo, "photo-x2-anchor-wes.data-manifest.json")]
-    // art-x2's run read the art set art-x4-tracks recorded (same builder and packages: byte for byte the same manifest).
-    [InlineData("art-x2", ContentType.Art, "art-x4-tracks.data-manifest.json")]
-    public void The_committed_file_matches_the_manifest_and_the_catalog_pins_its_recipe(string id, ContentType content, string dataManifest)
+    // art-x2's runs read the art set art-x4-tracks recorded (same builder and packages: byte for byte the same manifest);
+    // the photographs mixed into one of them are recorded beside its recipe.
+    [InlineData("art-x2", ContentType.Art, "art-x4-tracks.data-manifest.json", "art-x2-calmmixf02.mix.data-manifest.json")]
+    public void The_committed_file_matches_the_manifest_and_the_catalog_pins_its_recipe(string id, ContentType content, string dataManifest, string? mixManifest = null)
     {
         var entry = TrainedModelPin.Check(id, content, dataManifest);
+        if (mixManifest is not null)
+        {
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Models, "recipes", mixManifest)), $"{mixManifest} is not committed");
+        }
 
         Assert.Equal(2, entry.Scale);
     }

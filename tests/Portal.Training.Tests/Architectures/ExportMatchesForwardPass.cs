@@ -58,7 +58,7 @@ public sealed class ExportMatchesForwardPass
     [InlineData("text-x2", "text-x2-general6.json")]
     [InlineData("photo-x2", "photo-x2-anchor-wes.json")]
     [InlineData("photo-x4", "photo-x4-anchor-wes.json")]
-    [InlineData("art-x2", "art-x2.json")]
+    [InlineData("art-x2", "art-x2-calmmixf02.json")]
     [InlineData("text-x4", "text-x4-general2.json")]
     public void A_shipped_trained_model_loads_into_its_recipes_architecture_and_matches_onnx_runtime(string id, string recipeFile)
     {
