@@ -5,11 +5,11 @@ namespace Portal.Engine.Tests.Support;
 
 /// <summary>
 /// A model this project trained: the catalog pins its recipe by SHA-512, the manifest entry agrees, and the committed
-/// file has the entry's hash and size; with a data manifest named, that record of the run's data is committed too.
+/// file has the entry's hash and size; with data manifests named, those records of the runs' data are committed too.
 /// </summary>
 internal static class TrainedModelPin
 {
-    public static ModelEntry Check(string id, ContentType content, string? dataManifest = null)
+    public static ModelEntry Check(string id, ContentType content, params string[] dataManifests)
     {
         var definition = ModelCatalog.Find(id)!;
         Assert.Equal(SourceFormat.Trained, definition.Source.Format);
@@ -23,7 +23,7 @@ internal static class TrainedModelPin
         Assert.True(File.Exists(Path.Combine(RepoPaths.Models, entry.LicenceFile)));
         var file = File.ReadAllBytes(Path.Combine(RepoPaths.Models, entry.File));
         Assert.Equal((entry.Sha256, entry.SizeBytes), (Convert.ToHexStringLower(SHA256.HashData(file)), file.Length));
-        if (dataManifest is not null)
+        foreach (var dataManifest in dataManifests)
         {
             Assert.True(File.Exists(Path.Combine(RepoPaths.Models, "recipes", dataManifest)), $"{dataManifest} is not committed");
         }

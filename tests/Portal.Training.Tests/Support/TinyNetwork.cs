@@ -26,6 +26,12 @@ internal static class TinyNetwork
     }
 
     /// <summary>Mean absolute difference between two model files' outputs on <paramref name="probe"/>.</summary>
-    public static float Distance(string modelPath, string otherPath, RgbImage probe) =>
-        (Forward(modelPath, probe) - Forward(otherPath, probe)).abs().mean().item<float>();
+    public static float Distance(string modelPath, string otherPath, RgbImage probe)
+    {
+        using var output = Forward(modelPath, probe);
+        using var other = Forward(otherPath, probe);
+        using var difference = (output - other).abs();
+        using var mean = difference.mean();
+        return mean.item<float>();
+    }
 }
